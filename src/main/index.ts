@@ -1,0 +1,1 @@
+// Electron entry: filled in by the shell work.

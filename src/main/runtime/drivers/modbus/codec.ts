@@ -1,0 +1,111 @@
+// Register values <-> numbers, for every type and word order.
+//
+// The wire carries big-endian 16-bit registers. ORDER names the bytes of the
+// value as they appear on the wire, A being the most significant:
+//   ABCD  big-endian (Modicon default)       CDAB  words swapped ("little-endian word order")
+//   BADC  bytes swapped inside each word      DCBA  fully little-endian
+// For 64-bit values the same rule extends to four words.
+import type { TagDataType, TagScalar } from '../../../../shared/types';
+import type { ModbusAddress, WordOrder } from './address';
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+/** Copies `count` registers from `regs[start..]` into `scratch`, big-endian, undoing `order`. */
+function loadRegisters(regs: ArrayLike<number>, start: number, count: number, order: WordOrder): void {
+  const swapWords = order === 'CDAB' || order === 'DCBA';
+  const swapBytes = order === 'BADC' || order === 'DCBA';
+  for (let i = 0; i < count; i++) {
+    let word = regs[start + (swapWords ? count - 1 - i : i)]! & 0xffff;
+    if (swapBytes) word = ((word & 0xff) << 8) | (word >> 8);
+    scratch.setUint16(i * 2, word);
+  }
+}
+
+/** Writes `count` big-endian words from `scratch` into registers in `order`. */
+function storeRegisters(count: number, order: WordOrder): number[] {
+  const swapWords = order === 'CDAB' || order === 'DCBA';
+  const swapBytes = order === 'BADC' || order === 'DCBA';
+  const out = new Array<number>(count);
+  for (let i = 0; i < count; i++) {
+    let word = scratch.getUint16(i * 2);
+    if (swapBytes) word = ((word & 0xff) << 8) | (word >> 8);
+    out[swapWords ? count - 1 - i : i] = word;
+  }
+  return out;
+}
+
+/** Decodes a register value starting at `regs[start]`. */
+export function decodeRegisters(regs: ArrayLike<number>, start: number, address: ModbusAddress): TagScalar {
+  if (address.bit !== undefined) return ((regs[start]! >> address.bit) & 1) === 1;
+  loadRegisters(regs, start, address.length, address.order);
+  return readScratch(address.type);
+}
+
+function readScratch(type: TagDataType): number {
+  switch (type) {
+    case 'uint16':
+      return scratch.getUint16(0);
+    case 'int16':
+      return scratch.getInt16(0);
+    case 'uint32':
+      return scratch.getUint32(0);
+    case 'int32':
+      return scratch.getInt32(0);
+    case 'float32':
+      return scratch.getFloat32(0);
+    case 'float64':
+      return scratch.getFloat64(0);
+    case 'bool':
+      return scratch.getUint16(0) === 0 ? 0 : 1;
+  }
+}
+
+const INTEGER_RANGE: Partial<Record<TagDataType, readonly [number, number]>> = {
+  uint16: [0, 0xffff],
+  int16: [-0x8000, 0x7fff],
+  uint32: [0, 0xffffffff],
+  int32: [-0x80000000, 0x7fffffff],
+};
+
+/**
+ * Encodes a raw value into the registers of `address` (not for register bits,
+ * which need the current register: see `setRegisterBit`). Throws a RangeError
+ * naming the type's range when the value does not fit.
+ */
+export function encodeRegisters(value: number, address: ModbusAddress): number[] {
+  const range = INTEGER_RANGE[address.type];
+  if (range) {
+    if (!Number.isInteger(value)) throw new RangeError(`${value} is not an integer, and ${address.type} holds only integers`);
+    if (value < range[0] || value > range[1]) {
+      throw new RangeError(`${value} is outside ${address.type} (${range[0]}..${range[1]})`);
+    }
+  }
+  switch (address.type) {
+    case 'uint16':
+    case 'int16':
+      scratch.setUint16(0, value & 0xffff);
+      break;
+    case 'uint32':
+      scratch.setUint32(0, value);
+      break;
+    case 'int32':
+      scratch.setInt32(0, value);
+      break;
+    case 'float32':
+      if (Number.isFinite(value) && Math.abs(value) > 3.4028234663852886e38) {
+        throw new RangeError(`${value} is outside float32`);
+      }
+      scratch.setFloat32(0, value);
+      break;
+    case 'float64':
+      scratch.setFloat64(0, value);
+      break;
+    case 'bool':
+      throw new RangeError('a register bit is written with setRegisterBit');
+  }
+  return storeRegisters(address.length, address.order);
+}
+
+export function setRegisterBit(register: number, bit: number, on: boolean): number {
+  return on ? (register | (1 << bit)) & 0xffff : register & ~(1 << bit) & 0xffff;
+}

@@ -1,0 +1,19 @@
+// What the tag engine knows of a tag: everything but where its value comes from.
+import type { TagDataType } from '../../../shared/types';
+import type { PlausibilityLimits } from './plausibility';
+import type { LinearScale } from './scaling';
+
+export interface TagDefinition {
+  readonly path: string;
+  readonly device: string;
+  /** As written in the project file; the driver parses it. */
+  readonly address: string;
+  readonly dataType: TagDataType;
+  readonly units: string;
+  readonly description: string;
+  readonly writable: boolean;
+  readonly scale?: LinearScale;
+  /** In engineering units; 0 publishes every change. */
+  readonly deadband: number;
+  readonly limits?: PlausibilityLimits;
+}

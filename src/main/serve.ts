@@ -1,0 +1,1 @@
+// Headless entry: filled in by the serve-mode work.

@@ -1,0 +1,1 @@
+// Preload: filled in by the shell work.

@@ -1,0 +1,191 @@
+// The contract between the runtime and every client: each method the UI may
+// call and each event stream it may subscribe to, declared once.
+//
+// Both transports (Electron IPC and HTTP/WebSocket) derive their bindings
+// from `methods` and `events`, and the client is derived from the same
+// tables by a mapped type, so a method cannot exist on one side only.
+// Every request is parsed by its schema before the runtime sees it.
+import { z } from 'zod';
+import type {
+  BrowseNode,
+  DeviceInfo,
+  SimulatorStatus,
+  TagChange,
+  TagInfo,
+  TagScalar,
+} from './types';
+
+const MAX_PATH = 1024;
+
+export const tagPathSchema = z
+  .string()
+  .min(1, 'a tag path is empty')
+  .max(MAX_PATH, `a tag path is longer than ${MAX_PATH} characters`);
+
+/** A folder prefix; '' is the root. */
+const folderSchema = z.string().max(MAX_PATH);
+
+const tagScalarSchema = z.union([
+  z.number().refine(Number.isFinite, 'value must be a finite number'),
+  z.boolean(),
+]);
+
+/** One declared method: its request schema and (for the type system only) its response. */
+interface MethodSpec<Req extends z.ZodType, Res> {
+  readonly request: Req;
+  readonly response?: Res;
+}
+
+function method<Res>() {
+  return <Req extends z.ZodType>(request: Req): MethodSpec<Req, Res> => ({ request });
+}
+
+interface EventSpec<Params extends z.ZodType, Payload> {
+  readonly params: Params;
+  readonly payload?: Payload;
+}
+
+function event<Payload>() {
+  return <Params extends z.ZodType>(params: Params): EventSpec<Params, Payload> => ({ params });
+}
+
+export interface WriteResult {
+  readonly path: string;
+  /** The raw value(s) sent to the device, for the operator's confirmation. */
+  readonly written: TagScalar;
+  /** Round trip to the device, ms. */
+  readonly durationMs: number;
+}
+
+export const methods = {
+  'tags.list': method<TagInfo[]>()(
+    z.strictObject({
+      /** Only tags under this folder ('' or absent: all). */
+      folder: folderSchema.optional(),
+      /** Case-insensitive substring of the path. */
+      search: z.string().max(MAX_PATH).optional(),
+    }),
+  ),
+  'tags.browse': method<BrowseNode[]>()(z.strictObject({ folder: folderSchema })),
+  'tags.write': method<WriteResult>()(
+    z.strictObject({ path: tagPathSchema, value: tagScalarSchema }),
+  ),
+  'devices.list': method<DeviceInfo[]>()(z.strictObject({})),
+  'simulator.status': method<SimulatorStatus>()(z.strictObject({})),
+  'simulator.setFault': method<SimulatorStatus>()(
+    z.strictObject({
+      kind: z.enum(['sensor_stuck', 'out_of_range', 'link_down']),
+      signal: z.string().max(128).optional(),
+      active: z.boolean(),
+    }),
+  ),
+} as const;
+
+export const events = {
+  /** Batched value changes, at most ~20 batches/s, only of the subscribed paths. */
+  'tags.changed': event<TagChange[]>()(
+    z.strictObject({ paths: z.array(tagPathSchema).max(200_000) }),
+  ),
+  /** Every device's status, whenever one of them changes (at most a few per second). */
+  'devices.status': event<DeviceInfo[]>()(z.strictObject({})),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type EventName = keyof typeof events;
+
+export type RequestOf<M extends MethodName> = z.input<Methods[M]['request']>;
+export type ParsedRequestOf<M extends MethodName> = z.output<Methods[M]['request']>;
+export type ResponseOf<M extends MethodName> = NonNullable<Methods[M]['response']>;
+export type ParamsOf<E extends EventName> = z.input<(typeof events)[E]['params']>;
+export type PayloadOf<E extends EventName> = NonNullable<(typeof events)[E]['payload']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+// ---- errors cross the boundary as values ----
+
+export type ErrorKind =
+  | 'invalid_request'
+  | 'unknown_method'
+  | 'not_found'
+  | 'not_writable'
+  | 'device_error'
+  | 'unavailable'
+  | 'internal';
+
+export interface ContractError {
+  readonly kind: ErrorKind;
+  readonly message: string;
+  /** The protocol's own code where there is one (a Modbus exception code, …). */
+  readonly code?: number;
+}
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ContractError };
+
+/** Thrown by handlers; the transports turn it into `{ ok: false, error }`. */
+export class ContractFailure extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly code?: number,
+  ) {
+    super(message);
+    this.name = 'ContractFailure';
+  }
+
+  toError(): ContractError {
+    return this.code === undefined
+      ? { kind: this.kind, message: this.message }
+      : { kind: this.kind, message: this.message, code: this.code };
+  }
+}
+
+/** HTTP status for each error kind, used by serve mode. */
+export const httpStatusOf: Record<ErrorKind, number> = {
+  invalid_request: 400,
+  unknown_method: 404,
+  not_found: 404,
+  not_writable: 403,
+  device_error: 502,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** Turns a zod error into one line that names each offending field. */
+export function describeSchemaError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => {
+      const where = issue.path.length > 0 ? formatPath(issue.path) : 'request';
+      return `${where}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+/** The handler table a runtime implements: one function per method. */
+export type Handlers = {
+  [M in MethodName]: (request: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>;
+};
+
+/** The client every UI uses, derived from the same table. */
+export type Client = {
+  [M in MethodName]: (request: RequestOf<M>) => Promise<ResponseOf<M>>;
+};

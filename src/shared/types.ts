@@ -1,0 +1,97 @@
+// Domain types shared by the runtime and the renderer.
+// Pure TypeScript: nothing here may import Node or touch the DOM.
+
+/** OPC UA status classes. */
+export type QualityStatus = 'good' | 'uncertain' | 'bad';
+
+/**
+ * Why a value is not Good. The names follow OPC UA status codes where one
+ * exists (Bad_CommunicationError, Bad_WaitingForInitialData,
+ * Uncertain_LastUsableValue, Uncertain_EngineeringUnitsExceeded …).
+ */
+export type QualityReason =
+  | 'comm_failure'
+  | 'device_exception'
+  | 'out_of_range'
+  | 'rate_of_change'
+  | 'sensor_failure'
+  | 'config_error'
+  | 'last_known_value'
+  | 'waiting_for_initial_data';
+
+export interface Quality {
+  readonly status: QualityStatus;
+  readonly reason?: QualityReason;
+}
+
+export type TagScalar = number | boolean;
+
+/** A tag's current value as every consumer sees it. */
+export interface TagValue {
+  /** null until the first read, or when the reading could not be decoded. */
+  readonly value: TagScalar | null;
+  readonly quality: Quality;
+  /** Source timestamp: the scheduled poll tick the value belongs to (ms since epoch). */
+  readonly ts: number;
+}
+
+export type TagDataType = 'bool' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+
+export interface TagInfo extends TagValue {
+  readonly path: string;
+  readonly device: string;
+  readonly address: string;
+  readonly dataType: TagDataType;
+  readonly units: string;
+  readonly description: string;
+  readonly writable: boolean;
+}
+
+/** One row of a folder listing: a sub-folder or a tag. */
+export type BrowseNode =
+  | { readonly kind: 'folder'; readonly name: string; readonly path: string; readonly tagCount: number }
+  | { readonly kind: 'tag'; readonly name: string; readonly path: string };
+
+export type DeviceState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
+
+export interface DeviceInfo {
+  readonly name: string;
+  readonly driver: string;
+  readonly status: DeviceState;
+  readonly lastError: string | null;
+  readonly lastErrorAt: number | null;
+  readonly requests: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly reconnects: number;
+  readonly tagCount: number;
+  /** Blocks the planner reads per scan. */
+  readonly blocksPerScan: number;
+  /** Duration of the last complete scan, ms. */
+  readonly lastScanMs: number | null;
+  readonly pollMs: number;
+}
+
+/** A change of one tag, as it travels in `tags.changed`. */
+export interface TagChange extends TagValue {
+  readonly path: string;
+}
+
+export type SimulatorFaultKind = 'sensor_stuck' | 'out_of_range' | 'link_down';
+
+export interface SimulatorFault {
+  readonly kind: SimulatorFaultKind;
+  /** The simulated signal (`tank.level`, …); not used by `link_down`. */
+  readonly signal?: string;
+}
+
+export interface SimulatorStatus {
+  readonly signals: readonly string[];
+  readonly faults: readonly SimulatorFault[];
+}
+
+export const GOOD: Quality = Object.freeze({ status: 'good' });
+
+export function qualityEquals(a: Quality, b: Quality): boolean {
+  return a.status === b.status && a.reason === b.reason;
+}

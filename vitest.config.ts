@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration tests bind loopback ports and run servers; keep files apart.
+    pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});

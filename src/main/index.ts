@@ -1,1 +1,89 @@
-// Electron entry: filled in by the shell work.
+// The desktop shell: one hardened window on the runtime, the contract bound
+// over IPC. Kept thin on purpose: everything else is plain Node and is tested
+// without Electron.
+//
+//   electron out/main/index.js [--project FILE] [--data DIR]
+import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startApp, type App } from './app';
+import { demoProjectFile, rendererDir } from './paths';
+import { bindIpc } from './transport/ipc';
+import { createDispatch } from './transport/dispatch';
+
+const rendererUrl = pathToFileURL(join(rendererDir(), 'index.html')).href;
+const devUrl = process.env['ELECTRON_RENDERER_URL'];
+
+function isTrustedUrl(url: string): boolean {
+  return url === rendererUrl || url.startsWith(`${rendererUrl}#`) || (devUrl !== undefined && url.startsWith(devUrl));
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1600,
+    height: 900,
+    show: false,
+    backgroundColor: '#d4d4d4',
+    title: 'SCADA HMI Workstation',
+    webPreferences: {
+      preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isTrustedUrl(url)) event.preventDefault();
+  });
+  if (devUrl) void window.loadURL(devUrl);
+  else void window.loadFile(join(rendererDir(), 'index.html'));
+  return window;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(app.isPackaged ? 1 : 2),
+    options: { project: { type: 'string' }, data: { type: 'string' } },
+    strict: false,
+  });
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+
+  let running: App;
+  try {
+    running = await startApp({
+      projectFile: typeof values.project === 'string' ? values.project : demoProjectFile(),
+      dataDir: typeof values.data === 'string' ? values.data : app.getPath('userData'),
+    });
+  } catch (error) {
+    dialog.showErrorBox('The project cannot be loaded', (error as Error).message);
+    app.exit(1);
+    return;
+  }
+  const unbind = bindIpc(ipcMain, {
+    dispatch: createDispatch(running.runtime.handlers),
+    openSession: (send) => running.runtime.openSession(send),
+    isTrustedUrl,
+  });
+  createWindow();
+
+  app.on('window-all-closed', () => app.quit());
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    quitting = true;
+    event.preventDefault();
+    unbind();
+    void running.stop().finally(() => app.exit(0));
+  });
+}
+
+void main();

@@ -1,1 +1,123 @@
-// Headless entry: filled in by the serve-mode work.
+// Serve mode: the runtime headless, with the renderer and the contract over
+// HTTP + WebSocket on 127.0.0.1. How an edge box or a thin client uses the
+// product, and how the end-to-end tests drive the real UI.
+//
+//   node out/main/serve.js [--project FILE] [--port N] [--host ADDR] [--data DIR]
+import type { Server } from 'node:http';
+import { parseArgs } from 'node:util';
+import { startApp, type App } from './app';
+import { defaultDataDir, demoProjectFile, rendererDir } from './paths';
+import { ProjectError } from './runtime/project/load';
+import { createDispatch } from './transport/dispatch';
+import { createHttpTransport } from './transport/http';
+
+export const DEFAULT_PORT = 8700;
+
+const USAGE = `usage: npm run serve -- [--project FILE] [--port N] [--host ADDR] [--data DIR]
+  --project FILE  project file (YAML or JSON); default: the demo plant
+  --port N        HTTP port; default ${DEFAULT_PORT}
+  --host ADDR     address to bind; default 127.0.0.1
+  --data DIR      where the runtime keeps its files; default ${defaultDataDir()}`;
+
+interface ServeOptions {
+  readonly projectFile: string;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+}
+
+function parseOptions(argv: string[]): ServeOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      project: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`--port "${values.port}" is not a port number (0..65535)`);
+  }
+  return {
+    projectFile: values.project ?? demoProjectFile(),
+    port,
+    host: values.host ?? '127.0.0.1',
+    dataDir: values.data ?? defaultDataDir(),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  let options: ServeOptions;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`serve: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+
+  let app: App;
+  try {
+    app = await startApp({ projectFile: options.projectFile, dataDir: options.dataDir });
+  } catch (error) {
+    if (error instanceof ProjectError) console.error(`serve: the project cannot be loaded:\n${error.message}`);
+    else console.error(`serve: cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+
+  const { runtime } = app;
+  const server = createHttpTransport({
+    dispatch: createDispatch(runtime.handlers),
+    openSession: (send) => runtime.openSession(send),
+    staticDir: rendererDir(),
+  });
+  let port: number;
+  try {
+    port = await listen(server, options.port, options.host);
+  } catch (error) {
+    console.error(`serve: cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`);
+    await app.stop();
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`serve: ${signal}, stopping`);
+    server.close();
+    server.closeAllConnections();
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`serve: error while stopping: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  console.log(`HMI ready at http://${host}:${port}/ (project: ${runtime.project.name}, data: ${options.dataDir})`);
+}
+
+void main();

@@ -1,1 +1,40 @@
-// Preload: filled in by the shell work.
+// The sandboxed preload: exposes one narrow, typed object (window.scada) and
+// nothing else. It refuses method and event names the contract does not have,
+// so the renderer cannot reach any other IPC channel.
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { BRIDGE_KEY, IPC, type ScadaBridge } from '../shared/bridge';
+import { isEventName, isMethodName, type Result } from '../shared/contract';
+
+type Listener = (payload: unknown) => void;
+const listeners = new Map<string, Listener>();
+let nextId = 0;
+
+ipcRenderer.on(IPC.event, (_event: IpcRendererEvent, id: unknown, _name: unknown, payload: unknown) => {
+  if (typeof id === 'string') listeners.get(id)?.(payload);
+});
+
+const bridge: ScadaBridge = {
+  call(method, request) {
+    if (!isMethodName(method)) {
+      return Promise.resolve<Result<unknown>>({
+        ok: false,
+        error: { kind: 'unknown_method', message: `no method "${String(method)}"` },
+      });
+    }
+    return ipcRenderer.invoke(IPC.call, method, request) as Promise<Result<unknown>>;
+  },
+  subscribe(event, params, listener) {
+    if (!isEventName(event)) throw new Error(`no event stream "${String(event)}"`);
+    const id = `s${++nextId}`;
+    listeners.set(id, listener);
+    void (ipcRenderer.invoke(IPC.subscribe, id, event, params) as Promise<Result<null>>).then((result) => {
+      if (!result.ok) console.error(`subscription to ${event} refused: ${result.error.message}`);
+    });
+    return () => {
+      listeners.delete(id);
+      void ipcRenderer.invoke(IPC.unsubscribe, id);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld(BRIDGE_KEY, bridge);

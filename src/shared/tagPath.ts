@@ -8,7 +8,9 @@ export function tagPathProblem(path: string): string | null {
   if (path.length === 0) return 'is empty';
   if (path.startsWith(SEPARATOR) || path.endsWith(SEPARATOR)) return `"${path}" starts or ends with '/'`;
   if (path.includes('//')) return `"${path}" has an empty folder name`;
-  if (/[\u0000-\u001f]/.test(path)) return `"${path}" contains a control character`;
+  for (let i = 0; i < path.length; i++) {
+    if (path.charCodeAt(i) < 0x20) return `"${path}" contains a control character`;
+  }
   return null;
 }
 

@@ -1,0 +1,88 @@
+// The contract's handlers. Requests arrive already parsed by their schemas
+// (the transports do that); these functions check what only the runtime can:
+// that a tag exists, is writable, and that the value fits it.
+import { ContractFailure, type Handlers } from '../../shared/contract';
+import { browseChildren, isUnder } from '../../shared/tagPath';
+import type { TagScalar } from '../../shared/types';
+import { DeviceError } from './drivers/driver';
+import type { Runtime, SimulatorControl } from './runtime';
+import type { EngineTag } from './tags/engine';
+
+const INTEGER_TYPES = new Set(['int16', 'uint16', 'int32', 'uint32']);
+
+export function createHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Handlers {
+  const { engine } = runtime;
+
+  const requireSimulator = (): SimulatorControl => {
+    if (!simulator) throw new ContractFailure('unavailable', 'no simulated plant runs with this project');
+    return simulator;
+  };
+
+  return {
+    'tags.list': ({ folder, search }) => {
+      const needle = search?.toLowerCase() ?? '';
+      const out = [];
+      for (const tag of engine.tags) {
+        if (folder && !isUnder(tag.def.path, folder)) continue;
+        if (needle && !tag.def.path.toLowerCase().includes(needle)) continue;
+        out.push(engine.info(tag));
+      }
+      return out;
+    },
+
+    'tags.browse': ({ folder }) => {
+      const children = browseChildren(engine.paths(), folder);
+      if (folder !== '' && children.length === 0) {
+        throw new ContractFailure('not_found', `no folder "${folder}"`);
+      }
+      return children;
+    },
+
+    'tags.write': async ({ path, value }) => {
+      const tag = engine.find(path);
+      if (!tag) throw new ContractFailure('not_found', `no tag "${path}"`);
+      if (!tag.def.writable) throw new ContractFailure('not_writable', `${path} is read-only`);
+      const driver = runtime.drivers.get(tag.def.device);
+      if (!driver) throw new ContractFailure('internal', `${path} has no driver`);
+      const raw = toRaw(tag, value);
+      const started = Date.now();
+      try {
+        await driver.write(tag.id, raw);
+      } catch (error) {
+        if (error instanceof DeviceError) throw new ContractFailure('device_error', error.message, error.code);
+        if (error instanceof RangeError) throw new ContractFailure('invalid_request', `${path}: ${error.message}`);
+        throw error;
+      }
+      return { path, written: raw, durationMs: Date.now() - started };
+    },
+
+    'devices.list': () => runtime.devices(),
+
+    'simulator.status': () => requireSimulator().status(),
+
+    'simulator.setFault': ({ kind, signal, active }) => {
+      const sim = requireSimulator();
+      try {
+        sim.setFault(kind, signal, active);
+      } catch (error) {
+        throw new ContractFailure('invalid_request', (error as Error).message);
+      }
+      return sim.status();
+    },
+  };
+}
+
+/** Engineering value → the raw value the device stores, refusing what does not fit the tag. */
+function toRaw(tag: EngineTag, value: TagScalar): TagScalar {
+  const { dataType, path } = tag.def;
+  if (dataType === 'bool') {
+    if (typeof value === 'boolean') return value;
+    if (value === 0 || value === 1) return value === 1;
+    throw new ContractFailure('invalid_request', `${path} is a bool: write true or false, not ${value}`);
+  }
+  if (typeof value !== 'number') {
+    throw new ContractFailure('invalid_request', `${path} is a ${dataType}: write a number, not ${String(value)}`);
+  }
+  const raw = tag.scaler.toRaw(value);
+  return INTEGER_TYPES.has(dataType) ? Math.round(raw) : raw;
+}

@@ -1,0 +1,29 @@
+// Builds the driver of each device from its project-file entry.
+import type { DeviceConfig } from '../project/schema';
+import type { Driver, DriverSink, DriverTag } from './driver';
+import { LinePool } from './modbus/lines';
+import { ModbusDriver } from './modbus/modbusDriver';
+
+export class DriverFactory {
+  private readonly modbusLines = new LinePool();
+  private readonly releases = new Map<Driver, () => Promise<void>>();
+
+  create(device: DeviceConfig, tags: readonly DriverTag[], sink: DriverSink): Driver {
+    switch (device.driver) {
+      case 'modbus-tcp':
+      case 'modbus-rtu': {
+        const line = this.modbusLines.acquire(device);
+        const driver = new ModbusDriver(device, tags, sink, line);
+        this.releases.set(driver, () => this.modbusLines.release(line));
+        return driver;
+      }
+    }
+  }
+
+  /** Stops a driver and closes the connection it held, once no other driver uses it. */
+  async dispose(driver: Driver): Promise<void> {
+    await driver.stop();
+    await this.releases.get(driver)?.();
+    this.releases.delete(driver);
+  }
+}

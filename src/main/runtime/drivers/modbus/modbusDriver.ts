@@ -1,0 +1,265 @@
+// The Modbus driver of one device (one unit id on one line): plans its tags
+// into blocks, polls them on the poll tick, turns answers into readings, and
+// writes through the same queue.
+import type { DeviceInfo, DeviceState, Quality, TagScalar } from '../../../../shared/types';
+import { qualityOf } from '../../tags/plausibility';
+import { DeviceError, type Driver, type DriverSink, type DriverTag } from '../driver';
+import { isBitArea, parseModbusAddress, type ModbusAddress } from './address';
+import { decodeRegisters, encodeRegisters, setRegisterBit } from './codec';
+import { timeoutOf, type ModbusDeviceConfig } from './config';
+import { describeException } from './exceptions';
+import { LinkError, modbusExceptionCode, messageOf, TimeoutError, type LineState, type ModbusClient, type ModbusLine } from './line';
+import { planBlocks, splitBlock, type Block } from './planner';
+
+const GOOD = qualityOf('good');
+const COMM_FAILURE = qualityOf('bad', 'comm_failure');
+const DEVICE_EXCEPTION = qualityOf('bad', 'device_exception');
+const CONFIG_ERROR = qualityOf('bad', 'config_error');
+/** A block refused down to a single tag is retried every this many scans. */
+const REFUSED_RETRY_SCANS = 10;
+
+/** Exception codes that mean "this range does not exist here": worth splitting the block. */
+const SPLIT_ON = new Set([2, 3]);
+
+interface PlannedBlock {
+  block: Block;
+  /** Refused down to a single span: skip until this scan number. */
+  retryAtScan: number;
+}
+
+export class ModbusDriver implements Driver {
+  readonly name: string;
+  private readonly addresses = new Map<number, ModbusAddress>();
+  private readonly ids: number[];
+  private plan: PlannedBlock[];
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private scanning: Promise<void> | null = null;
+  private nextTick = 0;
+  private scanCount = 0;
+  private readonly timeoutMs: number;
+  private readonly unlisten: () => void;
+  private counters = { requests: 0, errors: 0, timeouts: 0, overruns: 0 };
+  private lastError: string | null = null;
+  private lastErrorAt: number | null = null;
+  private lastScanMs: number | null = null;
+
+  constructor(
+    private readonly config: ModbusDeviceConfig,
+    tags: readonly DriverTag[],
+    private readonly sink: DriverSink,
+    private readonly line: ModbusLine,
+  ) {
+    this.name = config.name;
+    this.timeoutMs = timeoutOf(config);
+    const items = tags.map((tag) => {
+      const address = parseModbusAddress(tag.address);
+      this.addresses.set(tag.id, address);
+      return { id: tag.id, area: address.area, offset: address.offset, length: address.length };
+    });
+    this.ids = tags.map((tag) => tag.id);
+    this.plan = planBlocks(items, config).map((block) => ({ block, retryAtScan: 0 }));
+    this.unlisten = line.onState((state) => this.lineChanged(state));
+  }
+
+  start(): void {
+    if (this.running || !this.config.enabled) return;
+    this.running = true;
+    this.line.open();
+    // Ticks are aligned to the poll period, so every device polled at 500 ms stamps the same instants.
+    this.nextTick = Math.ceil(Date.now() / this.config.pollMs) * this.config.pollMs;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.unlisten();
+    await this.scanning?.catch(() => undefined);
+  }
+
+  info(): DeviceInfo {
+    return {
+      name: this.name,
+      driver: this.config.driver,
+      status: this.state(),
+      lastError: this.lastError ?? this.line.lastError,
+      lastErrorAt: this.lastErrorAt,
+      requests: this.counters.requests,
+      errors: this.counters.errors,
+      timeouts: this.counters.timeouts,
+      reconnects: this.line.reconnects,
+      tagCount: this.ids.length,
+      blocksPerScan: this.plan.length,
+      lastScanMs: this.lastScanMs,
+      pollMs: this.config.pollMs,
+    };
+  }
+
+  /** The blocks read per scan, for tests and the device panel. */
+  blocks(): readonly Block[] {
+    return this.plan.map((p) => p.block);
+  }
+
+  async write(id: number, raw: TagScalar): Promise<void> {
+    const address = this.addresses.get(id);
+    if (!address) throw new DeviceError(`tag ${id} is not on ${this.name}`);
+    const { singleWrites } = this.config;
+    // Encoded before queueing: a value that does not fit is the caller's error (RangeError), not the link's.
+    const registers = address.area === 'CO' || address.bit !== undefined ? [] : encodeRegisters(toNumber(raw), address);
+    this.counters.requests++;
+    try {
+      await this.line.run(this.config.unitId, this.timeoutMs, 'write', async (client) => {
+        if (address.area === 'CO') {
+          const on = toBool(raw);
+          if (singleWrites) await client.writeCoil(address.offset, on); // FC5
+          else await client.writeCoils(address.offset, [on]); // FC15
+        } else if (address.bit !== undefined) {
+          // A bit of a register: read-modify-write inside one queued job, so no poll slips in between.
+          const current = (await client.readHoldingRegisters(address.offset, 1)).data[0] ?? 0;
+          const next = setRegisterBit(current, address.bit, toBool(raw));
+          if (singleWrites) await client.writeRegister(address.offset, next);
+          else await client.writeRegisters(address.offset, [next]);
+        } else {
+          if (singleWrites && registers.length === 1) await client.writeRegister(address.offset, registers[0]!); // FC6
+          else await client.writeRegisters(address.offset, registers); // FC16
+        }
+      });
+    } catch (error) {
+      this.noteError(error);
+      const code = modbusExceptionCode(error);
+      if (code !== undefined) throw new DeviceError(`${this.name} refused the write: ${describeException(code)}`, code);
+      throw new DeviceError(`${this.name}: ${messageOf(error)}`);
+    }
+  }
+
+  private state(): DeviceState {
+    if (!this.running) return 'stopped';
+    return this.line.state === 'stopped' ? 'disconnected' : this.line.state;
+  }
+
+  private lineChanged(state: LineState): void {
+    if (state === 'disconnected' && this.running) {
+      // A lost link: every tag of the device goes Bad now, not at its next poll.
+      this.sink.qualityOf(this.ids, COMM_FAILURE, Date.now());
+    }
+    this.sink.statusChanged();
+  }
+
+  private schedule(): void {
+    if (!this.running) return;
+    const now = Date.now();
+    const period = this.config.pollMs;
+    if (this.nextTick <= now) {
+      // Overran: skip the ticks that passed rather than bunching scans.
+      const missed = Math.floor((now - this.nextTick) / period) + 1;
+      if (missed > 1) this.counters.overruns += missed - 1;
+      this.nextTick += missed * period;
+    }
+    const tick = this.nextTick;
+    this.nextTick += period;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.scanning = this.scan(tick).finally(() => {
+        this.scanning = null;
+        this.schedule();
+      });
+    }, tick - now);
+  }
+
+  private async scan(tick: number): Promise<void> {
+    if (this.line.state !== 'connected') return;
+    const started = Date.now();
+    this.scanCount++;
+    // Iterate over a copy: refused blocks are replaced by their halves as we go.
+    for (const planned of [...this.plan]) {
+      if (!this.running || this.line.state !== 'connected') return;
+      if (planned.retryAtScan > this.scanCount) continue;
+      const ok = await this.readBlock(planned, tick);
+      if (!ok) return;
+    }
+    this.lastScanMs = Date.now() - started;
+    this.sink.statusChanged();
+  }
+
+  /** Reads one block; false when the link failed and the scan should stop. */
+  private async readBlock(planned: PlannedBlock, tick: number): Promise<boolean> {
+    const { block } = planned;
+    this.counters.requests++;
+    try {
+      const data = await this.line.run(this.config.unitId, this.timeoutMs, 'read', (client) => readArea(client, block));
+      this.deliver(block, data, tick);
+      planned.retryAtScan = 0;
+      return true;
+    } catch (error) {
+      this.noteError(error);
+      const code = modbusExceptionCode(error);
+      if (code === undefined) {
+        if (error instanceof LinkError || error instanceof TimeoutError) {
+          // No answer or a lost link: every tag of the device is in doubt, and the scan stops here.
+          this.sink.qualityOf(this.ids, COMM_FAILURE, tick);
+          return false;
+        }
+        // An answer that could not be understood: this block only.
+        this.sink.qualityOf(block.items.map((item) => item.id), COMM_FAILURE, tick);
+        return true;
+      }
+      if (SPLIT_ON.has(code)) {
+        const halves = splitBlock(block);
+        if (halves) {
+          const index = this.plan.indexOf(planned);
+          const parts = halves.map((half) => ({ block: half, retryAtScan: 0 }));
+          this.plan.splice(index, 1, ...parts);
+          this.sink.statusChanged();
+          for (const part of parts) if (!(await this.readBlock(part, tick))) return false;
+          return true;
+        }
+        planned.retryAtScan = this.scanCount + REFUSED_RETRY_SCANS;
+      }
+      const quality: Quality = code === 1 ? CONFIG_ERROR : DEVICE_EXCEPTION;
+      for (const item of block.items) this.sink.reading(item.id, null, quality, tick);
+      return true;
+    }
+  }
+
+  private deliver(block: Block, data: ArrayLike<number | boolean>, tick: number): void {
+    const bits = isBitArea(block.area);
+    for (const item of block.items) {
+      const index = item.offset - block.start;
+      const address = this.addresses.get(item.id)!;
+      const raw = bits ? data[index] === true : decodeRegisters(data as ArrayLike<number>, index, address);
+      this.sink.reading(item.id, raw, GOOD, tick);
+    }
+  }
+
+  private noteError(error: unknown): void {
+    this.counters.errors++;
+    if (error instanceof TimeoutError) this.counters.timeouts++;
+    const code = modbusExceptionCode(error);
+    this.lastError = code === undefined ? messageOf(error) : describeException(code);
+    this.lastErrorAt = Date.now();
+    this.sink.statusChanged();
+  }
+}
+
+async function readArea(client: ModbusClient, block: Block): Promise<ArrayLike<number | boolean>> {
+  switch (block.area) {
+    case 'HR':
+      return (await client.readHoldingRegisters(block.start, block.count)).data;
+    case 'IR':
+      return (await client.readInputRegisters(block.start, block.count)).data;
+    case 'CO':
+      return (await client.readCoils(block.start, block.count)).data;
+    case 'DI':
+      return (await client.readDiscreteInputs(block.start, block.count)).data;
+  }
+}
+
+function toBool(raw: TagScalar): boolean {
+  return typeof raw === 'boolean' ? raw : raw !== 0;
+}
+
+function toNumber(raw: TagScalar): number {
+  return typeof raw === 'number' ? raw : raw ? 1 : 0;
+}

@@ -1,0 +1,98 @@
+// Loads a project file (YAML, or JSON, which is YAML too) and validates it as
+// a whole: every problem is reported with the file, the line and the path
+// (`demo.yaml:42: tags[3].address: offset 70000 is past 65535`), and nothing
+// is returned unless the whole file is right, so the runtime never starts
+// half-configured.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { formatPath } from '../../../shared/contract';
+import { projectSchema, type ProjectFile } from './schema';
+import { crossCheck, type Project } from './validate';
+
+export interface ProjectProblem {
+  readonly line: number | null;
+  readonly path: string;
+  readonly message: string;
+}
+
+export class ProjectError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly ProjectProblem[],
+  ) {
+    super(problems.map((p) => formatProblem(file, p)).join('\n'));
+    this.name = 'ProjectError';
+  }
+}
+
+export function formatProblem(file: string, problem: ProjectProblem): string {
+  const where = problem.line === null ? basename(file) : `${basename(file)}:${problem.line}`;
+  return problem.path === '' ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+}
+
+export function loadProjectFile(file: string): Project {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ProjectError(file, [{ line: null, path: '', message: `cannot read the file: ${(error as Error).message}` }]);
+  }
+  return parseProject(text, file);
+}
+
+/** Parses and validates project text; `file` only names it in errors. */
+export function parseProject(text: string, file = 'project.yaml'): Project {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ProjectError(
+      file,
+      doc.errors.map((e) => ({
+        line: e.linePos?.[0].line ?? null,
+        path: '',
+        message: e.message.split('\n')[0] ?? e.message,
+      })),
+    );
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | null => lineOfPath(doc, lines, path);
+
+  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const parsed = projectSchema.safeParse(data);
+  if (!parsed.success) {
+    throw new ProjectError(
+      file,
+      parsed.error.issues.map((issue) => ({
+        line: lineOf(issue.path),
+        path: formatPath(issue.path),
+        message: issue.message,
+      })),
+    );
+  }
+  const problems: ProjectProblem[] = [];
+  const project = crossCheck(parsed.data as ProjectFile, (path, message) =>
+    problems.push({ line: lineOf(path), path: formatPath(path), message }),
+  );
+  if (problems.length > 0) throw new ProjectError(file, problems);
+  return project;
+}
+
+/** The line of the deepest node of `path` that exists (a missing key points at its parent). */
+function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | null {
+  let node: unknown = doc.contents;
+  let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset === undefined ? null : lines.linePos(offset).line;
+}

@@ -1,0 +1,102 @@
+// The composition root: builds the tag engine and one driver per device from
+// a project, wires drivers into the engine, and offers the contract's
+// handlers and event sources. Plain Node: it never imports electron.
+import type { Handlers } from '../../shared/contract';
+import type { DeviceInfo, SimulatorFaultKind, SimulatorStatus } from '../../shared/types';
+import { createHandlers } from './api';
+import type { Driver, DriverSink } from './drivers/driver';
+import { DriverFactory } from './drivers/index';
+import type { Project } from './project/validate';
+import { ClientSession, type EventSend, type EventSources } from './sessions';
+import { TagEngine } from './tags/engine';
+import { ChangeFanout } from './tags/fanout';
+
+/** What the runtime may ask of a simulated plant, when one runs beside it. */
+export interface SimulatorControl {
+  setFault(kind: SimulatorFaultKind, signal: string | undefined, active: boolean): void;
+  status(): SimulatorStatus;
+}
+
+export interface RuntimeOptions {
+  readonly simulator?: SimulatorControl;
+  /** Batches of tag changes to clients: at most one per this many ms. */
+  readonly changeIntervalMs?: number;
+  /** Device status events: at most one per this many ms. */
+  readonly statusIntervalMs?: number;
+}
+
+export class Runtime implements EventSources {
+  readonly engine: TagEngine;
+  readonly drivers = new Map<string, Driver>();
+  readonly handlers: Handlers;
+  private readonly fanout: ChangeFanout;
+  private readonly factory = new DriverFactory();
+  private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
+  private statusTimer: NodeJS.Timeout | null = null;
+  private readonly statusIntervalMs: number;
+  private started = false;
+
+  constructor(
+    readonly project: Project,
+    options: RuntimeOptions = {},
+  ) {
+    this.engine = new TagEngine(project.tags);
+    this.fanout = new ChangeFanout(this.engine, options.changeIntervalMs ?? 50);
+    this.statusIntervalMs = options.statusIntervalMs ?? 250;
+    const sink: DriverSink = {
+      reading: (id, raw, quality, ts) => this.engine.ingest(id, raw, quality, ts),
+      qualityOf: (ids, quality, ts) => this.engine.setQualityOf(ids, quality, ts),
+      statusChanged: () => this.scheduleStatus(),
+    };
+    for (const device of project.devices) {
+      const tags = this.engine.tags
+        .filter((tag) => tag.def.device === device.name)
+        .map((tag) => ({ id: tag.id, address: tag.def.address }));
+      this.drivers.set(device.name, this.factory.create(device, tags, sink));
+    }
+    this.handlers = createHandlers(this, options.simulator);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    for (const driver of this.drivers.values()) driver.start();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    await Promise.all([...this.drivers.values()].map((driver) => this.factory.dispose(driver)));
+    this.fanout.dispose();
+    if (this.statusTimer) clearTimeout(this.statusTimer);
+    this.statusTimer = null;
+    this.deviceListeners.clear();
+  }
+
+  devices(): DeviceInfo[] {
+    return [...this.drivers.values()].map((driver) => driver.info());
+  }
+
+  /** A client's event subscriptions; close it when the client goes. */
+  openSession(send: EventSend): ClientSession {
+    return new ClientSession(this, send);
+  }
+
+  subscribeTags(sink: Parameters<ChangeFanout['subscribe']>[0]) {
+    return this.fanout.subscribe(sink);
+  }
+
+  subscribeDevices(listener: (devices: DeviceInfo[]) => void): () => void {
+    this.deviceListeners.add(listener);
+    listener(this.devices());
+    return () => this.deviceListeners.delete(listener);
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusTimer || this.deviceListeners.size === 0) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = null;
+      const devices = this.devices();
+      for (const listener of this.deviceListeners) listener(devices);
+    }, this.statusIntervalMs);
+  }
+}

@@ -1,0 +1,228 @@
+// The contract over HTTP + WebSocket (serve mode), and the built renderer.
+//
+//   POST /api/<method>   JSON body → 200 with the JSON result, or an error
+//                        status (httpStatusOf) with { error: { kind, message, code? } }
+//   GET  /api/events     WebSocket: {op:'subscribe', id, event, params} /
+//                        {op:'unsubscribe', id} in; {id, event, payload} and
+//                        {id, error} out
+//   GET  /*              the renderer's static files
+//
+// POST requires Content-Type: application/json and the WebSocket an Origin of
+// this server, so a web page elsewhere cannot drive the runtime through the
+// user's browser.
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { httpStatusOf, type EventName, type Result } from '../../shared/contract';
+import { ContractFailure } from '../../shared/contract';
+import type { ClientSession, EventSend } from '../runtime/sessions';
+import type { Dispatch } from './dispatch';
+
+const MAX_BODY = 1024 * 1024;
+/** A WebSocket client this far behind is dropped rather than buffered without end. */
+const MAX_BUFFERED = 64 * 1024 * 1024;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'",
+};
+
+export interface HttpTransportOptions {
+  readonly dispatch: Dispatch;
+  readonly openSession: (send: EventSend) => ClientSession;
+  /** The built renderer (out/renderer); omitted: API only. */
+  readonly staticDir?: string;
+}
+
+export function createHttpTransport(options: HttpTransportOptions): Server {
+  const server = createServer((req, res) => {
+    handleRequest(options, req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: { kind: 'internal', message: String(error) } });
+      else res.destroy();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/api/events' || !sameOrigin(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveEvents(ws, options.openSession));
+  });
+  server.on('close', () => {
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+  });
+  return server;
+}
+
+async function handleRequest(options: HttpTransportOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (url.pathname.startsWith('/api/')) {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, { error: { kind: 'invalid_request', message: 'the API takes POST with a JSON body' } });
+      return;
+    }
+    const type = req.headers['content-type'] ?? '';
+    if (!type.startsWith('application/json')) {
+      sendJson(res, 415, { error: { kind: 'invalid_request', message: 'Content-Type must be application/json' } });
+      return;
+    }
+    let body: unknown;
+    try {
+      body = await readJson(req);
+    } catch (error) {
+      const failure = error as ContractFailure;
+      sendJson(res, failure.code ?? 400, { error: { kind: 'invalid_request', message: failure.message } });
+      return;
+    }
+    const result = await options.dispatch(decodeURIComponent(url.pathname.slice('/api/'.length)), body);
+    sendResult(res, result);
+    return;
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+    return;
+  }
+  serveStatic(options.staticDir, url.pathname, res);
+}
+
+function sendResult(res: ServerResponse, result: Result<unknown>): void {
+  if (result.ok) sendJson(res, 200, result.value ?? null);
+  else sendJson(res, httpStatusOf[result.error.kind], { error: result.error });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new ContractFailure('invalid_request', `the body is larger than ${MAX_BODY} bytes`, 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8').trim();
+      if (text === '') return resolve({});
+      try {
+        resolve(JSON.parse(text));
+      } catch (error) {
+        reject(new ContractFailure('invalid_request', `the body is not JSON: ${(error as Error).message}`));
+      }
+    });
+  });
+}
+
+function serveStatic(root: string | undefined, pathname: string, res: ServerResponse): void {
+  if (!root) {
+    res.writeHead(404).end();
+    return;
+  }
+  let relative: string;
+  try {
+    relative = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+  } catch {
+    res.writeHead(400).end();
+    return;
+  }
+  const file = normalize(join(root, relative));
+  if (!file.startsWith(normalize(root + sep)) || relative.includes('\0')) {
+    res.writeHead(403).end();
+    return;
+  }
+  let size: number;
+  try {
+    const stat = statSync(file);
+    if (!stat.isFile()) throw new Error('not a file');
+    size = stat.size;
+  } catch {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    return;
+  }
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': size,
+    'Cache-Control': relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  createReadStream(file).pipe(res);
+}
+
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  // Non-browser clients (scripts, tests) send no Origin; browsers always do.
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+function serveEvents(ws: WebSocket, openSession: (send: EventSend) => ClientSession): void {
+  const send = (message: unknown) => {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED) {
+      ws.close(1013, 'client too slow');
+      return;
+    }
+    ws.send(JSON.stringify(message));
+  };
+  const session = openSession((id: string, event: EventName, payload: unknown) => send({ id, event, payload }));
+  ws.on('message', (data, isBinary) => {
+    let message: { op?: unknown; id?: unknown; event?: unknown; params?: unknown };
+    try {
+      if (isBinary) throw new Error('binary frames are not part of the protocol');
+      const parsed: unknown = JSON.parse(data.toString());
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('a message is a JSON object');
+      message = parsed;
+    } catch (error) {
+      send({ id: null, error: { kind: 'invalid_request', message: `bad message: ${(error as Error).message}` } });
+      return;
+    }
+    try {
+      if (message.op === 'subscribe') session.subscribe(message.id, message.event, message.params);
+      else if (message.op === 'unsubscribe') session.unsubscribe(message.id);
+      else throw new ContractFailure('invalid_request', 'op must be "subscribe" or "unsubscribe"');
+    } catch (error) {
+      const failure =
+        error instanceof ContractFailure ? error.toError() : { kind: 'internal', message: String(error) };
+      send({ id: typeof message.id === 'string' ? message.id : null, error: failure });
+    }
+  });
+  ws.on('close', () => session.close());
+  ws.on('error', () => session.close());
+}

@@ -1,0 +1,81 @@
+// The contract over Electron IPC: one invoke channel for every method and a
+// pair for event subscriptions, each checking that the sender is our own
+// renderer. Typed structurally (IpcMainLike) so the binding is tested with an
+// in-memory pair instead of Electron, which cannot run on our build machines.
+import { IPC } from '../../shared/bridge';
+import type { EventName, Result } from '../../shared/contract';
+import { ContractFailure } from '../../shared/contract';
+import type { ClientSession, EventSend } from '../runtime/sessions';
+import type { Dispatch } from './dispatch';
+
+export interface IpcSender {
+  readonly id: number;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+  once(event: 'destroyed', listener: () => void): unknown;
+}
+
+export interface IpcEventLike {
+  readonly sender: IpcSender;
+  readonly senderFrame: { readonly url: string } | null;
+}
+
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcEventLike, ...args: unknown[]) => unknown): void;
+  removeHandler(channel: string): void;
+}
+
+export interface IpcBindingOptions {
+  readonly dispatch: Dispatch;
+  readonly openSession: (send: EventSend) => ClientSession;
+  /** True when the frame's URL is our renderer (file:// of out/renderer, or the dev server). */
+  readonly isTrustedUrl: (url: string) => boolean;
+}
+
+const refused = (message: string): Result<never> => ({ ok: false, error: { kind: 'invalid_request', message } });
+
+/** Binds the contract; returns the function that unbinds it. */
+export function bindIpc(ipcMain: IpcMainLike, options: IpcBindingOptions): () => void {
+  const sessions = new Map<number, ClientSession>();
+  const trusted = (event: IpcEventLike) => event.senderFrame !== null && options.isTrustedUrl(event.senderFrame.url);
+
+  const sessionOf = (sender: IpcSender): ClientSession => {
+    let session = sessions.get(sender.id);
+    if (!session) {
+      session = options.openSession((id: string, name: EventName, payload: unknown) => {
+        if (!sender.isDestroyed()) sender.send(IPC.event, id, name, payload);
+      });
+      sessions.set(sender.id, session);
+      sender.once('destroyed', () => {
+        sessions.get(sender.id)?.close();
+        sessions.delete(sender.id);
+      });
+    }
+    return session;
+  };
+
+  ipcMain.handle(IPC.call, (event, method, request) => {
+    if (!trusted(event)) return refused('calls are accepted from the application window only');
+    return options.dispatch(method, request);
+  });
+  ipcMain.handle(IPC.subscribe, (event, id, name, params): Result<null> => {
+    if (!trusted(event)) return refused('subscriptions are accepted from the application window only');
+    try {
+      sessionOf(event.sender).subscribe(id, name, params);
+      return { ok: true, value: null };
+    } catch (error) {
+      if (error instanceof ContractFailure) return { ok: false, error: error.toError() };
+      return { ok: false, error: { kind: 'internal', message: String(error) } };
+    }
+  });
+  ipcMain.handle(IPC.unsubscribe, (event, id) => {
+    if (trusted(event)) sessions.get(event.sender.id)?.unsubscribe(id);
+    return { ok: true, value: null };
+  });
+
+  return () => {
+    for (const channel of [IPC.call, IPC.subscribe, IPC.unsubscribe]) ipcMain.removeHandler(channel);
+    for (const session of sessions.values()) session.close();
+    sessions.clear();
+  };
+}

@@ -1,0 +1,15 @@
+// The application's client: Electron IPC when the preload exposed the bridge,
+// otherwise serve mode over HTTP + WebSocket at the page's own origin.
+import { BridgeTransport, findBridge } from './bridgeTransport';
+import { createClient, type ScadaClient } from './client';
+import { HttpTransport } from './httpTransport';
+
+export { ApiError } from './errors';
+export type { ConnectionState } from './transport';
+export type { ScadaClient, Subscription, SubscribeOptions } from './client';
+export { createClient } from './client';
+
+export function createDefaultClient(): ScadaClient {
+  const bridge = findBridge();
+  return createClient(bridge ? new BridgeTransport(bridge) : new HttpTransport());
+}

@@ -1,0 +1,57 @@
+// What the operator is looking at: folder, search, selection, open folders,
+// and the tag whose write dialog is open.
+import type { StateCreator } from 'zustand';
+import { parentFolder } from '../../../shared/tagPath';
+import type { HmiState } from './store';
+
+export interface BrowseSlice {
+  /** The selected folder; '' is every tag. */
+  folder: string;
+  /** The applied (debounced) search text. */
+  search: string;
+  selectedPath: string | null;
+  /** Open folders of the tree ('' is the root). */
+  expanded: ReadonlySet<string>;
+  /** The tag whose write dialog is open. */
+  writePath: string | null;
+  selectFolder(folder: string): void;
+  setSearch(search: string): void;
+  selectTag(path: string | null): void;
+  setExpanded(folder: string, open: boolean): void;
+  openWrite(path: string): void;
+  closeWrite(): void;
+}
+
+export const createBrowseSlice: StateCreator<HmiState, [], [], BrowseSlice> = (set, get) => ({
+  folder: '',
+  search: '',
+  selectedPath: null,
+  expanded: new Set(['']),
+  writePath: null,
+  selectFolder: (folder) => {
+    if (get().folder === folder) return;
+    // Make sure the folder is visible in the tree: open its ancestors.
+    const expanded = new Set(get().expanded);
+    for (let f = parentFolder(folder); ; f = parentFolder(f)) {
+      expanded.add(f);
+      if (f === '') break;
+    }
+    set({ folder, expanded });
+  },
+  setSearch: (search) => set({ search }),
+  selectTag: (selectedPath) => set({ selectedPath }),
+  setExpanded: (folder, open) => {
+    const current = get().expanded;
+    if (current.has(folder) === open) return;
+    const expanded = new Set(current);
+    if (open) expanded.add(folder);
+    else expanded.delete(folder);
+    set({ expanded });
+  },
+  openWrite: (path) => {
+    const tag = get().byPath.get(path);
+    // Non-writable tags cannot be written from the UI, whoever asks.
+    if (tag?.writable) set({ writePath: path, selectedPath: path });
+  },
+  closeWrite: () => set({ writePath: null }),
+});

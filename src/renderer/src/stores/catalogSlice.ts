@@ -1,0 +1,49 @@
+// Which tags exist: the `tags.list` answer, kept as structure. Values in it
+// are only the values at load time; live ones are in `liveValues`.
+import type { StateCreator } from 'zustand';
+import type { TagInfo } from '../../../shared/types';
+import type { HmiState } from './store';
+
+export type CatalogStatus = 'loading' | 'ready' | 'error';
+
+export interface CatalogSlice {
+  catalogStatus: CatalogStatus;
+  catalogError: string | null;
+  tags: readonly TagInfo[];
+  byPath: ReadonlyMap<string, TagInfo>;
+  /** `tags[i].path.toLowerCase()`, for the search filter. */
+  lowerPaths: readonly string[];
+  setCatalog(tags: readonly TagInfo[]): void;
+  setCatalogError(message: string): void;
+}
+
+export const createCatalogSlice: StateCreator<HmiState, [], [], CatalogSlice> = (set) => ({
+  catalogStatus: 'loading',
+  catalogError: null,
+  tags: [],
+  byPath: new Map(),
+  lowerPaths: [],
+  setCatalog: (tags) => {
+    const sorted = [...tags].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    set((state) => ({
+      catalogStatus: 'ready',
+      catalogError: null,
+      tags: sorted,
+      byPath: new Map(sorted.map((t) => [t.path, t])),
+      lowerPaths: sorted.map((t) => t.path.toLowerCase()),
+      // First load: open the top two levels of the tree.
+      expanded: state.tags.length === 0 ? defaultExpanded(sorted) : state.expanded,
+    }));
+  },
+  setCatalogError: (message) => set({ catalogStatus: 'error', catalogError: message }),
+});
+
+function defaultExpanded(tags: readonly TagInfo[]): ReadonlySet<string> {
+  const open = new Set<string>(['']);
+  for (const { path } of tags) {
+    const parts = path.split('/');
+    if (parts.length > 1) open.add(parts[0]!);
+    if (parts.length > 2) open.add(`${parts[0]!}/${parts[1]!}`);
+  }
+  return open;
+}

@@ -1,0 +1,19 @@
+// The HMI's one zustand store, combined from slices. It holds structure only
+// (which tags and devices exist, what is selected, the connection state);
+// live values are in `liveValues` and never re-render anything but a cell.
+// Usable outside React (`useHmi.getState()`): the event listeners in
+// `session.ts` write into it directly.
+import { create } from 'zustand';
+import { createBrowseSlice, type BrowseSlice } from './browseSlice';
+import { createCatalogSlice, type CatalogSlice } from './catalogSlice';
+import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
+import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
+
+export type HmiState = CatalogSlice & BrowseSlice & DevicesSlice & ConnectionSlice;
+
+export const useHmi = create<HmiState>()((...a) => ({
+  ...createCatalogSlice(...a),
+  ...createBrowseSlice(...a),
+  ...createDevicesSlice(...a),
+  ...createConnectionSlice(...a),
+}));

@@ -1,0 +1,56 @@
+// How values, times and counts read on screen. One place, so a value looks
+// the same in the table, the dialog and anywhere else.
+import type { TagDataType, TagScalar } from '../../../shared/types';
+
+const INTEGER_TYPES: ReadonlySet<TagDataType> = new Set(['int16', 'uint16', 'int32', 'uint32']);
+
+export const NO_VALUE = '—';
+
+export function isIntegerType(dataType: TagDataType): boolean {
+  return INTEGER_TYPES.has(dataType);
+}
+
+/** Booleans as state text; numbers to a few decimals by magnitude. */
+export function formatValue(value: TagScalar | null, dataType: TagDataType): string {
+  if (value === null) return NO_VALUE;
+  if (typeof value === 'boolean') return formatBool(value);
+  if (isIntegerType(dataType) && Number.isInteger(value)) return String(value);
+  return formatNumber(value);
+}
+
+export function formatBool(value: boolean): string {
+  return value ? 'ON' : 'OFF';
+}
+
+/**
+ * Four significant figures or so, never more than three decimals, never
+ * exponent notation for the magnitudes a plant shows: 0.123, 4.56, 42.31,
+ * 1234.5, 123456.
+ */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return NO_VALUE;
+  const abs = Math.abs(value);
+  if (abs !== 0 && (abs < 0.001 || abs >= 1e9)) return value.toExponential(2);
+  const decimals = abs < 1 ? 3 : abs < 100 ? 2 : abs < 10_000 ? 1 : 0;
+  const text = value.toFixed(decimals);
+  return text === '-0' || /^-0\.0*$/.test(text) ? text.slice(1) : text;
+}
+
+/** A value with its units: "42.31 °C", "ON". */
+export function formatWithUnits(value: TagScalar | null, dataType: TagDataType, units: string): string {
+  const text = formatValue(value, dataType);
+  return units && typeof value === 'number' ? `${text} ${units}` : text;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Local time, HH:MM:SS.mmm. */
+export function formatTime(ts: number): string {
+  if (!Number.isFinite(ts) || ts <= 0) return NO_VALUE;
+  const d = new Date(ts);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,43 @@
+// Quality as an operator reads it: a symbol and a word, never colour alone.
+import type { Quality, QualityReason, QualityStatus } from '../../../shared/types';
+
+const REASON_TEXT: Record<QualityReason, string> = {
+  comm_failure: 'comm failure',
+  device_exception: 'device exception',
+  out_of_range: 'out of range',
+  rate_of_change: 'rate of change',
+  sensor_failure: 'sensor failure',
+  config_error: 'config error',
+  last_known_value: 'last known',
+  waiting_for_initial_data: 'waiting',
+};
+
+const STATUS_TEXT: Record<QualityStatus, string> = { good: 'Good', uncertain: 'Uncertain', bad: 'Bad' };
+
+/** Good: no symbol. Uncertain: "?". Bad: "✕". */
+const STATUS_SYMBOL: Record<QualityStatus, string> = { good: '', uncertain: '?', bad: '✕' };
+
+export interface QualityView {
+  readonly status: QualityStatus;
+  readonly symbol: string;
+  /** Short text for the cell: "Good", "comm failure", "last known". */
+  readonly text: string;
+  /** Long text for the tooltip: "Bad — comm failure". */
+  readonly title: string;
+}
+
+export function reasonText(reason: QualityReason): string {
+  return REASON_TEXT[reason];
+}
+
+export function qualityView(quality: Quality): QualityView {
+  const { status, reason } = quality;
+  const statusText = STATUS_TEXT[status];
+  const text = status === 'good' || reason === undefined ? statusText : REASON_TEXT[reason];
+  return {
+    status,
+    symbol: STATUS_SYMBOL[status],
+    text,
+    title: reason === undefined ? statusText : `${statusText} — ${REASON_TEXT[reason]}`,
+  };
+}

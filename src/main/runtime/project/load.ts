@@ -44,7 +44,7 @@ export function loadProjectFile(file: string): Project {
 /** Parses and validates project text; `file` only names it in errors. */
 export function parseProject(text: string, file = 'project.yaml'): Project {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ProjectError(
       file,

@@ -4,11 +4,14 @@
 import { z } from 'zod';
 import { modbusRtuDeviceSchema, modbusTcpDeviceSchema } from '../drivers/modbus/config';
 
+const DRIVERS = 'modbus-tcp, modbus-rtu';
+
 export const deviceSchema = z.discriminatedUnion('driver', [modbusTcpDeviceSchema, modbusRtuDeviceSchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `driver must be one of modbus-tcp, modbus-rtu${issue.input === undefined ? '' : ''}`
-      : undefined,
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const driver = (issue.input as { driver?: unknown } | null)?.driver;
+    return driver === undefined ? `driver is missing (one of ${DRIVERS})` : `driver "${String(driver)}" is not one of ${DRIVERS}`;
+  },
 });
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');

@@ -34,9 +34,22 @@ function addressFacts(device: DeviceConfig, address: string): AddressFacts {
 
 export function crossCheck(file: ProjectFile, report: Report): Project {
   const devices = new Map<string, DeviceConfig>();
+  const serialPorts = new Map<string, DeviceConfig & { driver: 'modbus-rtu' }>();
   file.devices.forEach((device, i) => {
     if (devices.has(device.name)) report(['devices', i, 'name'], `device "${device.name}" is defined twice`);
     devices.set(device.name, device);
+    if (device.driver === 'modbus-rtu') {
+      // Devices on one serial port share it, so they must agree on how it is set up.
+      const first = serialPorts.get(device.port);
+      if (!first) serialPorts.set(device.port, device);
+      else {
+        for (const key of ['baudRate', 'parity', 'dataBits', 'stopBits'] as const) {
+          if (device[key] !== first[key]) {
+            report(['devices', i, key], `${device.port} is shared with ${first.name}, which sets ${key} ${first[key]}, not ${device[key]}`);
+          }
+        }
+      }
+    }
   });
 
   const seen = new Set<string>();

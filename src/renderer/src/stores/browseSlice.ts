@@ -14,12 +14,15 @@ export interface BrowseSlice {
   expanded: ReadonlySet<string>;
   /** The tag whose write dialog is open. */
   writePath: string | null;
+  /** How many paths the table's `tags.changed` subscription carries. */
+  streamCount: number;
   selectFolder(folder: string): void;
   setSearch(search: string): void;
   selectTag(path: string | null): void;
   setExpanded(folder: string, open: boolean): void;
   openWrite(path: string): void;
   closeWrite(): void;
+  setStreamCount(count: number): void;
 }
 
 export const createBrowseSlice: StateCreator<HmiState, [], [], BrowseSlice> = (set, get) => ({
@@ -28,6 +31,7 @@ export const createBrowseSlice: StateCreator<HmiState, [], [], BrowseSlice> = (s
   selectedPath: null,
   expanded: new Set(['']),
   writePath: null,
+  streamCount: 0,
   selectFolder: (folder) => {
     if (get().folder === folder) return;
     // Make sure the folder is visible in the tree: open its ancestors.
@@ -54,4 +58,7 @@ export const createBrowseSlice: StateCreator<HmiState, [], [], BrowseSlice> = (s
     if (tag?.writable) set({ writePath: path, selectedPath: path });
   },
   closeWrite: () => set({ writePath: null }),
+  setStreamCount: (streamCount) => {
+    if (get().streamCount !== streamCount) set({ streamCount });
+  },
 });

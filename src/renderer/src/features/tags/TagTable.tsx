@@ -1,0 +1,160 @@
+// The virtualised tag table. Only the rows in view (plus a few above and
+// below) are in the DOM, and only their paths are subscribed; scrolling moves
+// rows without re-rendering them (directDomUpdates), and React re-renders the
+// body only when the range of rows in view changes.
+//
+// Keys: ↑/↓ select, PgUp/PgDn page, Home/End jump, Enter writes the selected
+// tag if it is writable.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type RefObject } from 'react';
+import type { TagInfo } from '../../../../shared/types';
+import { useHmi } from '../../stores';
+import { rowId, TagRow } from './TagRow';
+import { useTagStream } from './useTagStream';
+
+/** Must match `--row-h` and `--table-head-h` in tags.css. */
+const ROW_HEIGHT = 26;
+const HEAD_HEIGHT = 28;
+
+interface TagTableProps {
+  readonly rows: readonly TagInfo[];
+  readonly gridRef: RefObject<HTMLDivElement | null>;
+  readonly emptyText: string;
+}
+
+export function TagTable({ rows, gridRef, emptyText }: TagTableProps) {
+  const selectedPath = useHmi((s) => s.selectedPath);
+  const selectTag = useHmi((s) => s.selectTag);
+  const openWrite = useHmi((s) => s.openWrite);
+  const setStreamCount = useHmi((s) => s.setStreamCount);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => gridRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (index) => rows[index]?.path ?? index,
+    overscan: 6,
+    scrollMargin: HEAD_HEIGHT,
+    scrollPaddingStart: HEAD_HEIGHT,
+    directDomUpdates: true,
+  });
+  const items = virtualizer.getVirtualItems();
+
+  // Subscribe to exactly the rows in the DOM.
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  const visiblePaths = useMemo(() => rows.slice(first, last + 1).map((t) => t.path), [rows, first, last]);
+  useTagStream(visiblePaths, 120, setStreamCount);
+
+  const selectedIndex = useMemo(
+    () => (selectedPath === null ? -1 : rows.findIndex((t) => t.path === selectedPath)),
+    [rows, selectedPath],
+  );
+
+  // A new filter starts at the top, unless the selected tag is still listed.
+  const lastRows = useRef(rows);
+  useEffect(() => {
+    if (lastRows.current === rows) return;
+    lastRows.current = rows;
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'center' });
+    else virtualizer.scrollToOffset(0);
+  }, [rows, selectedIndex, virtualizer]);
+
+  const select = useCallback(
+    (index: number) => {
+      const clamped = Math.max(0, Math.min(rows.length - 1, index));
+      const tag = rows[clamped];
+      if (!tag) return;
+      selectTag(tag.path);
+      virtualizer.scrollToIndex(clamped, { align: 'auto' });
+    },
+    [rows, selectTag, virtualizer],
+  );
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.altKey || e.metaKey) return;
+    const page = Math.max(1, Math.floor(((gridRef.current?.clientHeight ?? 0) - HEAD_HEIGHT) / ROW_HEIGHT) - 1);
+    const at = selectedIndex;
+    let handled = true;
+    switch (e.key) {
+      case 'ArrowDown':
+        select(at < 0 ? 0 : at + 1);
+        break;
+      case 'ArrowUp':
+        select(at < 0 ? 0 : at - 1);
+        break;
+      case 'PageDown':
+        select(at < 0 ? page : at + page);
+        break;
+      case 'PageUp':
+        select(at - page);
+        break;
+      case 'Home':
+        select(0);
+        break;
+      case 'End':
+        select(rows.length - 1);
+        break;
+      case 'Enter': {
+        const tag = rows[at];
+        if (tag?.writable) openWrite(tag.path);
+        break;
+      }
+      default:
+        handled = false;
+    }
+    if (handled) e.preventDefault();
+  };
+
+  return (
+    <div
+      ref={gridRef}
+      className="tag-grid"
+      role="grid"
+      aria-label="Tags"
+      aria-rowcount={rows.length + 1}
+      aria-activedescendant={selectedIndex >= 0 ? rowId(selectedIndex) : undefined}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      <div className="tag-head" role="row" aria-rowindex={1}>
+        <span role="columnheader" className="cell cell-path">
+          Path
+        </span>
+        <span role="columnheader" className="cell cell-value">
+          Value
+        </span>
+        <span role="columnheader" className="cell cell-units">
+          Units
+        </span>
+        <span role="columnheader" className="cell cell-quality">
+          Quality
+        </span>
+        <span role="columnheader" className="cell cell-ts">
+          Timestamp
+        </span>
+        <span role="columnheader" className="cell cell-action">
+          <span className="visually-hidden">Action</span>
+        </span>
+      </div>
+      <div ref={virtualizer.containerRef} className="tag-body" role="rowgroup">
+        {items.map((item) => {
+          const tag = rows[item.index];
+          if (!tag) return null;
+          return (
+            <TagRow
+              key={item.key}
+              tag={tag}
+              index={item.index}
+              selected={item.index === selectedIndex}
+              rowRef={virtualizer.measureElement}
+              onSelect={selectTag}
+              onWrite={openWrite}
+            />
+          );
+        })}
+      </div>
+      {rows.length === 0 && <div className="tag-empty">{emptyText}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+// What the operator typed in the write dialog, and whether it can be sent.
+import type { TagDataType, TagScalar } from '../../../../shared/types';
+import { isIntegerType } from '../../ui/format';
+
+export type Draft = { readonly kind: 'bool'; readonly value: boolean } | { readonly kind: 'number'; readonly text: string };
+
+export type ParsedDraft = { readonly ok: true; readonly value: TagScalar } | { readonly ok: false; readonly problem: string };
+
+export function initialDraft(dataType: TagDataType, current: TagScalar | null | undefined): Draft {
+  if (dataType === 'bool') return { kind: 'bool', value: current === true };
+  return { kind: 'number', text: typeof current === 'number' ? String(roundForInput(current, dataType)) : '' };
+}
+
+export function parseDraft(draft: Draft): ParsedDraft {
+  if (draft.kind === 'bool') return { ok: true, value: draft.value };
+  const text = draft.text.trim();
+  if (text === '') return { ok: false, problem: 'Enter a value' };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { ok: false, problem: `"${text}" is not a number` };
+  return { ok: true, value };
+}
+
+/** A float read back from a device (42.29999923706) offered as 42.3. */
+function roundForInput(value: number, dataType: TagDataType): number {
+  if (isIntegerType(dataType) && Number.isInteger(value)) return value;
+  return Number(value.toPrecision(6));
+}

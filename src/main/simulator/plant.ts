@@ -144,8 +144,8 @@ export class Plant {
 
   readonly hx = {
     /** Outlet temperature as the sensor reads it (with noise), °C. */
-    temperature: PLANT.hx.inletMean,
-    inletTemperature: PLANT.hx.inletMean,
+    temperature: PLANT.hx.inletMean as number,
+    inletTemperature: PLANT.hx.inletMean as number,
     setpoint: 65,
     auto: true,
     manualOutput: 0,
@@ -192,6 +192,11 @@ export class Plant {
   constructor(options: PlantOptions = {}) {
     this.rng = new Prng(options.seed ?? 1);
     this.valveHistory.push([0, 0]);
+    // Start with the pump already running (the level is above its stop level),
+    // so every pump signal is alive from the first second.
+    this.pump.running = true;
+    this.pump.speed = this.pump.speedCommand;
+    this.pump.current = this.motorCurrent();
     this.updateOutputs();
   }
 
@@ -304,16 +309,20 @@ export class Plant {
     const target = pump.running ? pump.speedCommand : 0;
     const maxChange = PLANT.pump.ramp * dt;
     pump.speed += clamp(target - pump.speed, -maxChange, maxChange);
-    const n = pump.speed / 100;
-    const current = pump.running
-      ? (PLANT.pump.idleCurrent + PLANT.pump.fullLoadCurrent * n * n) * (1 + 0.05 * pump.wear)
-      : 0;
-    pump.current = lag(pump.current, current, dt, PLANT.pump.currentTau);
+    pump.current = lag(pump.current, this.motorCurrent(), dt, PLANT.pump.currentTau);
     if (pump.running) {
       pump.runSeconds += dt;
       pump.wear += (PLANT.pump.wearRate * dt) / 3600;
     }
     pump.energy += (PLANT.pump.kwPerAmp * pump.current * dt) / 3600;
+  }
+
+  /** Steady-state current: idle plus a centrifugal load (∝ speed²); worn bearings add friction. */
+  private motorCurrent(): number {
+    const { pump } = this;
+    if (!pump.running) return 0;
+    const n = pump.speed / 100;
+    return (PLANT.pump.idleCurrent + PLANT.pump.fullLoadCurrent * n * n) * (1 + 0.05 * pump.wear);
   }
 
   private stepLine(dt: number): void {

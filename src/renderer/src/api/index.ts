@@ -6,8 +6,9 @@ import { HttpTransport } from './httpTransport';
 
 export { ApiError } from './errors';
 export type { ConnectionState } from './transport';
-export type { ScadaClient, Subscription, SubscribeOptions } from './client';
+export type { ConnectionMonitor, ScadaClient, SubscribeOptions, Subscription } from './client';
 export { createClient } from './client';
+export { ClientProvider, useClient } from './ClientContext';
 
 export function createDefaultClient(): ScadaClient {
   const bridge = findBridge();

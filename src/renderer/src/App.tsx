@@ -1,0 +1,96 @@
+// The application shell: header (product, connection, clock), the device
+// panel on the left, the tag browser as the main area, a status bar.
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useClient, type ConnectionState } from './api';
+import { DevicePanel } from './features/devices/DevicePanel';
+import { SEARCH_INPUT_ID } from './features/tags/SearchBox';
+import { TagBrowser } from './features/tags/TagBrowser';
+import { useHmi } from './stores';
+import { Clock } from './ui/Clock';
+import { formatCount, formatTime } from './ui/format';
+
+export function App() {
+  useGlobalKeys();
+  return (
+    <div className="app">
+      <Header />
+      <main className="app-body">
+        <DevicePanel />
+        <TagBrowser />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
+
+const CONNECTION_TEXT: Record<ConnectionState, { symbol: string; text: string }> = {
+  connecting: { symbol: '◌', text: 'Connecting…' },
+  connected: { symbol: '●', text: 'Connected' },
+  reconnecting: { symbol: '✕', text: 'Reconnecting…' },
+};
+
+function Header() {
+  const client = useClient();
+  const { connection, since } = useHmi(useShallow((s) => ({ connection: s.connection, since: s.connectionSince })));
+  const view = CONNECTION_TEXT[connection];
+  const where = client.transport.kind === 'ipc' ? 'local runtime' : client.transport.endpoint;
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">SCADA/HMI</span>
+        <span className="brand-sub">Workstation</span>
+      </div>
+      <div className="header-spacer" />
+      <div
+        className="connection"
+        data-testid="connection-state"
+        data-state={connection}
+        role="status"
+        title={`${view.text} ${where} since ${formatTime(since)}`}
+      >
+        <span className="connection-symbol" aria-hidden="true">
+          {view.symbol}
+        </span>
+        <span className="connection-text">{view.text}</span>
+        <span className="connection-where">{where}</span>
+      </div>
+      <Clock />
+    </header>
+  );
+}
+
+function StatusBar() {
+  const { total, streamCount, status } = useHmi(
+    useShallow((s) => ({ total: s.tags.length, streamCount: s.streamCount, status: s.catalogStatus })),
+  );
+  return (
+    <footer className="status-bar">
+      <span>{status === 'ready' ? `${formatCount(total)} tags` : status === 'loading' ? 'Loading…' : 'Tags unavailable'}</span>
+      <span className="status-sep" />
+      <span>{formatCount(streamCount)} live</span>
+      <span className="status-grow" />
+      <span className="muted">↑↓ select · Enter write · / search · Esc close</span>
+    </footer>
+  );
+}
+
+/** "/" (or Ctrl+F) jumps to the search box from anywhere but a text field. */
+function useGlobalKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      const typing = target?.closest('input, textarea, select, dialog') != null;
+      const wantsSearch = (e.key === '/' && !typing) || (e.key === 'f' && (e.ctrlKey || e.metaKey));
+      if (!wantsSearch) return;
+      const search = document.getElementById(SEARCH_INPUT_ID);
+      if (!(search instanceof HTMLInputElement)) return;
+      e.preventDefault();
+      search.focus();
+      search.select();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}

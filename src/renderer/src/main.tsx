@@ -1,0 +1,29 @@
+// Renderer entry: one client (Electron IPC or serve mode's HTTP/WebSocket),
+// one session binding it to the stores, one React root.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { ClientProvider, createDefaultClient } from './api';
+import { App } from './App';
+import { startSession } from './session';
+import './ui/theme.css';
+import './app.css';
+
+const client = createDefaultClient();
+const stopSession = startSession(client);
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root');
+const root = createRoot(container);
+root.render(
+  <StrictMode>
+    <ClientProvider client={client}>
+      <App />
+    </ClientProvider>
+  </StrictMode>,
+);
+
+window.addEventListener('pagehide', () => {
+  root.unmount();
+  stopSession();
+  client.dispose();
+});

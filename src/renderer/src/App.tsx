@@ -81,7 +81,7 @@ function useGlobalKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement | null;
-      const typing = target?.closest('input, textarea, select, dialog') != null;
+      const typing = (target?.closest('input, textarea, select, dialog') ?? null) !== null;
       const wantsSearch = (e.key === '/' && !typing) || (e.key === 'f' && (e.ctrlKey || e.metaKey));
       if (!wantsSearch) return;
       const search = document.getElementById(SEARCH_INPUT_ID);

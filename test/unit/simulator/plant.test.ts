@@ -95,6 +95,12 @@ describe('Plant', () => {
   it('stays within physical bounds over hours of changing commands', () => {
     const plant = new Plant({ seed: 9 });
     const rng = new Prng(11);
+    const seen: Record<string, [number, number]> = {};
+    const track = (name: string, value: number): void => {
+      const range = (seen[name] ??= [value, value]);
+      range[0] = Math.min(range[0], value);
+      range[1] = Math.max(range[1], value);
+    };
     for (let minute = 0; minute < 240; minute++) {
       // A restless operator: new commands every minute, some out of range.
       plant.setValveCommand(rng.next() * 130 - 10);
@@ -104,21 +110,28 @@ describe('Plant', () => {
       plant.setAuto(rng.next() > 0.3);
       plant.setManualOutput(rng.next() * 130 - 10);
       run(plant, 60, 0.5, (p) => {
-        expect(p.tank.level).toBeGreaterThanOrEqual(0);
-        expect(p.tank.level).toBeLessThanOrEqual(PLANT.tank.height);
-        expect(p.tank.inflow).toBeGreaterThanOrEqual(0);
-        expect(p.hx.steamValve).toBeGreaterThanOrEqual(0);
-        expect(p.hx.steamValve).toBeLessThanOrEqual(100);
-        expect(p.hx.temperature).toBeGreaterThan(10);
-        expect(p.hx.temperature).toBeLessThan(115);
-        expect(p.pump.speed).toBeGreaterThanOrEqual(0);
-        expect(p.pump.speed).toBeLessThanOrEqual(100);
-        expect(p.pump.current).toBeGreaterThanOrEqual(0);
-        expect(p.pump.current).toBeLessThan(25);
-        expect(p.pump.vibration).toBeGreaterThanOrEqual(0);
-        expect(p.pump.vibration).toBeLessThan(25);
+        track('level', p.tank.level);
+        track('inflow', p.tank.inflow);
+        track('steamValve', p.hx.steamValve);
+        track('temperature', p.hx.temperature);
+        track('speed', p.pump.speed);
+        track('current', p.pump.current);
+        track('vibration', p.pump.vibration);
       });
     }
+    expect(seen.level![0]).toBeGreaterThanOrEqual(0);
+    expect(seen.level![1]).toBeLessThanOrEqual(PLANT.tank.height);
+    expect(seen.level![1] - seen.level![0]).toBeGreaterThan(5); // it did move
+    expect(seen.inflow![0]).toBeGreaterThanOrEqual(0);
+    expect(seen.inflow![1]).toBeLessThanOrEqual(PLANT.tank.maxInflow * (1 + PLANT.tank.supplyPulse));
+    expect(seen.steamValve).toEqual([0, 100]);
+    expect(seen.temperature![0]).toBeGreaterThan(10);
+    expect(seen.temperature![1]).toBeLessThan(115);
+    expect(seen.speed).toEqual([0, 100]);
+    expect(seen.current![0]).toBeGreaterThanOrEqual(0);
+    expect(seen.current![1]).toBeLessThan(25);
+    expect(seen.vibration![0]).toBeGreaterThanOrEqual(0);
+    expect(seen.vibration![1]).toBeLessThan(25);
     expect(plant.tank.valveCommand).toBeLessThanOrEqual(100);
     expect(plant.hx.setpoint).toBeLessThanOrEqual(150);
   });

@@ -10,7 +10,7 @@ import type {
   RequestOf,
   ResponseOf,
 } from '../../../shared/contract';
-import { ApiError } from './errors';
+import type { ApiError } from './errors';
 import type { ConnectionState, Transport } from './transport';
 
 /**

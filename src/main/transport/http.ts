@@ -126,15 +126,16 @@ function readJson(req: IncomingMessage): Promise<unknown> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) {
-        reject(new ContractFailure('invalid_request', `the body is larger than ${MAX_BODY} bytes`, 413));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Past the limit the rest is drained unread (so the client gets the 413), or cut off when absurd.
+      if (size > MAX_BODY * 16) req.destroy();
+      else if (size <= MAX_BODY) chunks.push(chunk);
     });
     req.on('error', reject);
     req.on('end', () => {
+      if (size > MAX_BODY) {
+        reject(new ContractFailure('invalid_request', `the body is larger than ${MAX_BODY} bytes`, 413));
+        return;
+      }
       const text = Buffer.concat(chunks).toString('utf8').trim();
       if (text === '') return resolve({});
       try {

@@ -24,14 +24,20 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
   const project = loadProjectFile(projectFile);
   mkdirSync(dataDir, { recursive: true });
   const sim = project.simulator;
-  const plant = sim
-    ? await startDemoPlant({
-        host: sim.modbusTcp.host,
-        port: sim.modbusTcp.port,
-        unitId: sim.modbusTcp.unitId,
-        stepMs: sim.stepMs,
-      })
-    : null;
+  let plant: DemoPlant | null = null;
+  if (sim) {
+    const { host, port, unitId } = sim.modbusTcp;
+    try {
+      plant = await startDemoPlant({ host, port, unitId, stepMs: sim.stepMs });
+    } catch (error) {
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      throw new Error(
+        inUse
+          ? `the demo plant cannot serve Modbus on ${host}:${port}: the port is in use (is another instance running?)`
+          : `the demo plant cannot start: ${(error as Error).message}`,
+      );
+    }
+  }
   const runtime = new Runtime(project, { simulator: plant ?? undefined });
   runtime.start();
   return {

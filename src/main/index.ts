@@ -5,10 +5,10 @@
 //   electron out/main/index.js [--project FILE] [--data DIR]
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startApp, type App } from './app';
-import { demoProjectFile, rendererDir } from './paths';
+import { appRoot, demoProjectFile, rendererDir } from './paths';
 import { bindIpc } from './transport/ipc';
 import { createDispatch } from './transport/dispatch';
 
@@ -27,7 +27,7 @@ function createWindow(): BrowserWindow {
     backgroundColor: '#d4d4d4',
     title: 'SCADA HMI Workstation',
     webPreferences: {
-      preload: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
+      preload: join(appRoot(), 'out', 'preload', 'index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

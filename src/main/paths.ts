@@ -1,19 +1,29 @@
-// Where things are, for both shells. Bundled files sit in out/main/, so the
-// demo project and the renderer are found relative to this module.
+// Where things are, for both shells. The bundler may put this module in a
+// chunk at any depth under out/, so paths start from the application's root:
+// the nearest folder above with a package.json.
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const APP_FOLDER = 'scada-hmi-workstation';
 
+let root: string | undefined;
+export function appRoot(): string {
+  if (root) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return (root = dir);
+}
+
 /** The demo plant's project file (resources/demo-plant.yaml). */
 export function demoProjectFile(): string {
-  return fileURLToPath(new URL('../../resources/demo-plant.yaml', import.meta.url));
+  return join(appRoot(), 'resources', 'demo-plant.yaml');
 }
 
 /** The built renderer (out/renderer). */
 export function rendererDir(): string {
-  return fileURLToPath(new URL('../renderer/', import.meta.url));
+  return join(appRoot(), 'out', 'renderer');
 }
 
 /**

@@ -118,6 +118,7 @@ export class ModbusTcpServer {
     socket.on('close', () => this.sockets.delete(socket));
 
     let pending: Buffer = EMPTY;
+    let paused = false;
     socket.on('data', (chunk: Buffer) => {
       const buf = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       let pos = 0;
@@ -131,10 +132,14 @@ export class ModbusTcpServer {
         }
         if (buf.length - pos < 6 + length) break;
         const response = this.handleFrame(buf, pos, length);
-        if (response && !socket.write(response)) {
+        if (response && !socket.write(response) && !paused) {
           // The client does not read its answers: stop reading its requests until it does.
+          paused = true;
           socket.pause();
-          socket.once('drain', () => socket.resume());
+          socket.once('drain', () => {
+            paused = false;
+            socket.resume();
+          });
         }
         pos += 6 + length;
       }

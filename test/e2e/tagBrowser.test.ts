@@ -1,0 +1,354 @@
+// End to end: the real renderer in Debian's Chromium against serve mode
+// running the demo plant (its simulator served over real Modbus TCP).
+//
+// Needs a build (`npm run build`, which `npm test` runs first). Leaves
+// nothing behind: the server gets SIGTERM (SIGKILL if it lingers), the
+// browser is closed and the temporary folders are removed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SERVE = join(ROOT, 'out', 'main', 'serve.js');
+const DEMO = join(ROOT, 'resources', 'demo-plant.yaml');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const LEVEL = 'Plant/Tank/Level';
+const PREFERRED_WRITE_TAG = 'Plant/HeatExchanger/TIC/SP';
+
+interface DemoTag {
+  path: string;
+  address: string;
+  writable?: boolean;
+  scale?: unknown;
+}
+
+interface ApiTag {
+  path: string;
+  value: number | boolean | null;
+  writable: boolean;
+  dataType: string;
+}
+
+let server: ChildProcess | null = null;
+let serverLog = '';
+let context: BrowserContext | null = null;
+let page: Page;
+let baseUrl = '';
+const tmpDirs: string[] = [];
+const pageErrors: string[] = [];
+
+function freshDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tmpDirs.push(dir);
+  return dir;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts serve mode and resolves with its URL once it says it is ready. */
+function startServe(port: number, dataDir: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SERVE, '--port', String(port), '--data', dataDir], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server = child;
+    const wanted = `http://127.0.0.1:${port}`;
+    const timer = setTimeout(() => reject(new Error(`serve mode did not start within 30 s:\n${serverLog}`)), 30_000);
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      serverLog += chunk;
+      if (serverLog.includes(wanted)) {
+        clearTimeout(timer);
+        resolve(wanted);
+      }
+    });
+    child.stderr?.on('data', (chunk: string) => {
+      serverLog += chunk;
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`serve mode exited (${signal ?? code}) before it was ready:\n${serverLog}`));
+    });
+  });
+}
+
+async function stopServe(): Promise<void> {
+  const child = server;
+  server = null;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function api<T>(method: string, body: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const json: unknown = await response.json();
+  if (!response.ok) throw new Error(`${method}: HTTP ${response.status} ${JSON.stringify(json)}`);
+  return json as T;
+}
+
+async function poll<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== null && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The writable numeric tag to write: the TIC setpoint if the demo plant has it. */
+function pickWriteTag(): DemoTag {
+  const project = parseYaml(readFileSync(DEMO, 'utf8')) as { tags?: DemoTag[] };
+  const writable = (project.tags ?? []).filter((t) => t.writable === true);
+  const numeric = writable.filter((t) => !/^(CO|DI):|\.\d+/.test(t.address));
+  const tag = numeric.find((t) => t.path === PREFERRED_WRITE_TAG) ?? numeric.find((t) => !t.scale) ?? numeric[0];
+  if (!tag) throw new Error(`${DEMO} has no writable numeric tag`);
+  return tag;
+}
+
+const rowSelector = (path: string) => `[data-testid="tag-row"][data-path="${path}"]`;
+
+describe('tag browser (serve mode, demo plant, Chromium)', () => {
+  beforeAll(async () => {
+    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
+    const port = await freePort();
+    baseUrl = await startServe(port, freshDir('hmi-e2e-data-'));
+    context = await chromium.launchPersistentContext(freshDir('hmi-e2e-profile-'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
+    });
+    await page.goto(`${baseUrl}/`);
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    context = null;
+    await stopServe();
+    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('connects and lists the demo plant tags with values, units and quality', async () => {
+    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    const level = page.locator(rowSelector(LEVEL));
+    await level.waitFor({ timeout: 15_000 });
+
+    const rows = page.locator('[data-testid="tag-row"]');
+    expect(await rows.count()).toBeGreaterThanOrEqual(10);
+    const all = await api<ApiTag[]>('tags.list', {});
+    // Virtualised: never more rows in the DOM than tags.
+    expect(await rows.count()).toBeLessThanOrEqual(all.length);
+
+    // The level shows a number and its units.
+    await poll(
+      async () => /^\d+\.\d+$/.test((await level.locator('[data-testid="tag-value"]').textContent()) ?? ''),
+      'a numeric level',
+      15_000,
+    );
+    expect(await level.locator('.cell-units').textContent()).toBe('m');
+
+    // Every row shows a quality mark: a status and a word (not colour alone).
+    const marks = await page.$$eval('[data-testid="tag-quality"]', (els) =>
+      els.map((el) => ({ status: el.getAttribute('data-status'), text: el.textContent?.trim() ?? '' })),
+    );
+    expect(marks.length).toBeGreaterThanOrEqual(10);
+    for (const mark of marks) {
+      expect(['good', 'uncertain', 'bad']).toContain(mark.status);
+      expect(mark.text.length).toBeGreaterThan(0);
+    }
+    expect(marks.some((m) => m.status === 'good' && m.text === 'Good')).toBe(true);
+
+    // Read-only tags offer no write action.
+    expect(await level.locator('[data-testid="write-button"]').count()).toBe(0);
+    // Timestamps read as local HH:MM:SS.mmm.
+    expect(await level.locator('.cell-ts').textContent()).toMatch(/^\d\d:\d\d:\d\d\.\d{3}$/);
+  }, 40_000);
+
+  it('updates values on screen as the plant runs', async () => {
+    const snapshot = () =>
+      page.$$eval('[data-testid="tag-row"]', (rows) =>
+        Object.fromEntries(
+          rows.map((row) => [
+            row.getAttribute('data-path') ?? '',
+            row.querySelector('[data-testid="tag-value"]')?.textContent ?? '',
+          ]),
+        ),
+      );
+    const before = await snapshot();
+    const changed = await poll(
+      async () => {
+        const now = await snapshot();
+        return Object.keys(now).find((path) => path in before && now[path] !== before[path]);
+      },
+      'a value cell to change',
+      10_000,
+    );
+    expect(changed).toBeTruthy();
+  }, 20_000);
+
+  it('shows plc1 connected in the device panel', async () => {
+    const plc = page.locator('[data-testid="device-row"][data-name="plc1"]');
+    await page
+      .locator('[data-testid="device-row"][data-name="plc1"][data-status="connected"]')
+      .waitFor({ timeout: 15_000 });
+    expect(await plc.locator('.device-status-text').textContent()).toBe('connected');
+    expect(await plc.textContent()).toContain('modbus-tcp');
+  }, 20_000);
+
+  it('filters by folder and by search text', async () => {
+    const tree = page.locator('[data-testid="folder-tree"]');
+    await tree.locator('[data-folder="Plant/Pump"]').click();
+    await poll(
+      async () => {
+        const paths = await page.$$eval('[data-testid="tag-row"]', (rows) =>
+          rows.map((r) => r.getAttribute('data-path') ?? ''),
+        );
+        return paths.length > 0 && paths.every((p) => p.startsWith('Plant/Pump/'));
+      },
+      'only Plant/Pump rows',
+      5_000,
+    );
+    await tree.locator('[data-folder=""]').click();
+
+    await page.locator('[data-testid="search"]').fill('tank/lev');
+    await poll(
+      async () => {
+        const paths = await page.$$eval('[data-testid="tag-row"]', (rows) =>
+          rows.map((r) => r.getAttribute('data-path') ?? ''),
+        );
+        return paths.length === 1 && paths[0] === LEVEL;
+      },
+      'the search to leave only the level',
+      5_000,
+    );
+    await page.locator('[data-testid="search"]').fill('');
+  }, 20_000);
+
+  it('writes a setpoint through the dialog, and the value reaches the simulator', async () => {
+    const target = pickWriteTag();
+    const current = (await api<ApiTag[]>('tags.list', { search: target.path })).find((t) => t.path === target.path);
+    expect(current?.writable).toBe(true);
+    const now = typeof current?.value === 'number' ? current.value : 0;
+    const value = Math.abs(now - 61.5) > 1 ? 61.5 : 58.5;
+
+    await page.locator('[data-testid="search"]').fill(target.path);
+    const row = page.locator(rowSelector(target.path));
+    await row.waitFor({ timeout: 5_000 });
+    await row.locator('[data-testid="write-button"]').click();
+
+    const dialog = page.locator('[data-testid="write-dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await dialog.textContent()).toContain(target.path);
+    const input = dialog.locator('[data-testid="write-input"]');
+    await expect.poll(() => dialog.locator('[data-testid="write-input"]:focus').count()).toBe(1);
+    await input.fill(String(value));
+    await dialog.locator('[data-testid="write-next"]').click();
+
+    const confirm = dialog.locator('[data-testid="write-confirm"]');
+    await confirm.waitFor({ timeout: 5_000 });
+    expect(await dialog.textContent()).toMatch(new RegExp(`Write ${value}\\.?\\d* .*to ${target.path}\\?`));
+    await confirm.click();
+
+    const result = dialog.locator('[data-testid="write-result"]');
+    await result.waitFor({ timeout: 15_000 });
+    const text = (await result.textContent()) ?? '';
+    expect(await result.getAttribute('data-ok'), text).toBe('true');
+    expect(text).toMatch(/answered in [\d.]+ ms/);
+
+    // The simulator has it: the runtime reads it back from the device.
+    await poll(
+      async () => {
+        const tags = await api<ApiTag[]>('tags.list', { search: target.path });
+        const tag = tags.find((t) => t.path === target.path);
+        return typeof tag?.value === 'number' && Math.abs(tag.value - value) < 1e-3;
+      },
+      `${target.path} to read back ${value}`,
+      10_000,
+    );
+
+    // Esc closes the dialog; the table shows the new value.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    await poll(
+      async () => {
+        const shown = (await row.locator('[data-testid="tag-value"]').textContent()) ?? '';
+        return Math.abs(Number(shown) - value) < 0.01;
+      },
+      'the table to show the written value',
+      10_000,
+    );
+  }, 60_000);
+
+  it('opens the write dialog with Enter on the selected row, and Esc closes it', async () => {
+    const target = pickWriteTag();
+    const row = page.locator(rowSelector(target.path));
+    await row.click();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('[data-testid="write-dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 5_000 });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+
+    // A read-only row: Enter does nothing.
+    await page.locator('[data-testid="search"]').fill(LEVEL);
+    await page.locator(rowSelector(LEVEL)).click();
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(300);
+    expect(await dialog.count()).toBe(0);
+    await page.locator('[data-testid="search"]').fill('');
+  }, 20_000);
+
+  it('ran without page errors or CSP violations', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -197,6 +197,8 @@ export class Plant {
     this.pump.running = true;
     this.pump.speed = this.pump.speedCommand;
     this.pump.current = this.motorCurrent();
+    this.updateFlows();
+    this.line.rate = PLANT.line.rate * 60;
     this.updateOutputs();
   }
 
@@ -265,13 +267,18 @@ export class Plant {
     line.horn = alarm && !line.hornSilenced;
   }
 
-  private stepTank(dt: number): void {
+  private updateFlows(): void {
     const { tank, pump } = this;
     const supply = 1 + PLANT.tank.supplyPulse * Math.sin((2 * Math.PI * this.time) / PLANT.tank.supplyPeriod);
     // At the high-level switch the PLC overrides the operator and shuts the inflow valve.
     const valve = tank.highLevel ? 0 : tank.valveCommand;
     tank.inflow = (valve / 100) * PLANT.tank.maxInflow * supply;
     tank.outflow = tank.level > 0 ? (pump.speed / 100) * PLANT.pump.maxFlow : 0;
+  }
+
+  private stepTank(dt: number): void {
+    const { tank } = this;
+    this.updateFlows();
     const volume = tank.level * PLANT.tank.area + ((tank.inflow - tank.outflow) / 3600) * dt;
     tank.level = clamp(volume / PLANT.tank.area, 0, PLANT.tank.height);
     tank.highLevel = tank.level >= PLANT.tank.highSwitch;

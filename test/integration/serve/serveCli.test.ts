@@ -1,0 +1,80 @@
+// Serve mode as a user runs it: `node out/main/serve.js` (built by `npm test`
+// before the tests), its ready line, its API, its errors and a clean stop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RawModbusServer } from '../../helpers/rawModbusServer';
+import { waitFor } from '../../helpers/waitFor';
+
+const SERVE = join(process.cwd(), 'out', 'main', 'serve.js');
+const dir = mkdtempSync(join(tmpdir(), 'serve-cli-'));
+const children: ChildProcess[] = [];
+let device: RawModbusServer | null = null;
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await device?.close();
+  device = null;
+});
+
+function serve(args: string[]) {
+  const child = spawn(process.execPath, [SERVE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, out, exited };
+}
+
+describe('serve mode', () => {
+  it('refuses a broken project with the file, line and path, and starts nothing', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'devices:\n  - { name: plc, driver: modbus-tcp, host: 127.0.0.1, port: 1502 }\ntags:\n  - { path: A, device: plc, address: "HR:70000" }\n');
+    const { out, exited } = serve(['--project', file, '--port', '0', '--data', dir]);
+    expect(await exited).toBe(1);
+    expect(out.stderr).toContain('broken.yaml:4: tags[0].address: offset 70000 is past 65535');
+    expect(out.stdout).not.toContain('HMI ready');
+  });
+
+  it('refuses bad flags with the usage', async () => {
+    const { out, exited } = serve(['--port', 'eighty']);
+    expect(await exited).toBe(2);
+    expect(out.stderr).toContain('--port "eighty" is not a port number');
+    expect(out.stderr).toContain('usage: npm run serve');
+    const unknown = serve(['--colour', 'blue']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.out.stderr).toContain('--colour');
+  });
+
+  it('prints its URL when ready, serves the renderer and the API, and stops cleanly on SIGTERM', async () => {
+    device = new RawModbusServer();
+    const port = await device.listen();
+    device.registers[3] = 33;
+    const file = join(dir, 'ok.yaml');
+    writeFileSync(file, `name: CLI test\ndevices:\n  - { name: plc, driver: modbus-tcp, host: 127.0.0.1, port: ${port}, pollMs: 100 }\ntags:\n  - { path: A/B, device: plc, address: "HR:3", units: bar }\n`);
+    const { child, out, exited } = serve(['--project', file, '--port', '0', '--data', join(dir, 'data')]);
+    const url = await waitFor(() => /HMI ready at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.stdout)?.[1], 'the ready line');
+    expect(out.stdout).toContain('project: CLI test');
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const value = await waitFor(async () => {
+      const res = await fetch(`${url}api/tags.list`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const [tag] = (await res.json()) as Array<{ value: number; quality: { status: string } }>;
+      return tag!.quality.status === 'good' ? tag!.value : null;
+    }, 'a live value');
+    expect(value).toBe(33);
+    // An encoded path that climbs out of the renderer's folder gets nothing.
+    const status = await new Promise<number>((resolve) => {
+      get(`${url}assets/..%2f..%2f..%2fpackage.json`, (res) => resolve(res.statusCode ?? 0).valueOf()).end();
+    });
+    expect(status).toBe(403);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out.stdout).toContain('SIGTERM, stopping');
+  });
+});

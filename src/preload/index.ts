@@ -3,7 +3,8 @@
 // so the renderer cannot reach any other IPC channel.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { BRIDGE_KEY, IPC, type ScadaBridge } from '../shared/bridge';
-import { isEventName, isMethodName, type Result } from '../shared/contract';
+import type { Result } from '../shared/contract';
+import { isEventName, isMethodName } from '../shared/names';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Listener>();

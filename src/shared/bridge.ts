@@ -1,6 +1,7 @@
 // The one object the preload exposes to the renderer (as `window.scada`).
 // It carries the contract and nothing else: no ipcRenderer, no Node.
-import type { EventName, MethodName, Result } from './contract';
+import type { Result } from './contract';
+import type { EventName, MethodName } from './names';
 
 export interface ScadaBridge {
   /** Calls a contract method; errors come back as values. */

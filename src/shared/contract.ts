@@ -6,6 +6,7 @@
 // tables by a mapped type, so a method cannot exist on one side only.
 // Every request is parsed by its schema before the runtime sees it.
 import { z } from 'zod';
+import type { EventName, MethodName } from './names';
 import type {
   BrowseNode,
   DeviceInfo,
@@ -91,25 +92,21 @@ export const events = {
 } as const;
 
 export type Methods = typeof methods;
-export type MethodName = keyof Methods;
-export type EventName = keyof typeof events;
+export type { EventName, MethodName } from './names';
+export { EVENT_NAMES, isEventName, isMethodName, METHOD_NAMES } from './names';
+
+// The name lists of names.ts and the tables above must agree, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const methodNamesAgree: Same<keyof typeof methods, MethodName> = true;
+const eventNamesAgree: Same<keyof typeof events, EventName> = true;
+void methodNamesAgree;
+void eventNamesAgree;
 
 export type RequestOf<M extends MethodName> = z.input<Methods[M]['request']>;
 export type ParsedRequestOf<M extends MethodName> = z.output<Methods[M]['request']>;
 export type ResponseOf<M extends MethodName> = NonNullable<Methods[M]['response']>;
 export type ParamsOf<E extends EventName> = z.input<(typeof events)[E]['params']>;
 export type PayloadOf<E extends EventName> = NonNullable<(typeof events)[E]['payload']>;
-
-export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
-
-export function isMethodName(name: unknown): name is MethodName {
-  return typeof name === 'string' && Object.hasOwn(methods, name);
-}
-
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(events, name);
-}
 
 // ---- errors cross the boundary as values ----
 

@@ -131,7 +131,7 @@ class RunningDemoPlant implements DemoPlant {
       if (f.stuck !== undefined) faults.push({ kind: 'sensor_stuck', signal });
       if (f.outOfRange) faults.push({ kind: 'out_of_range', signal });
     }
-    return { signals: FAULTABLE, faults };
+    return { signals: [...FAULTABLE], faults };
   }
 
   async stop(): Promise<void> {

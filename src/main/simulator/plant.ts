@@ -158,8 +158,10 @@ export class Plant {
     /** Operator start/stop: while on, the PLC runs the pump between the two levels. */
     startCommand: true,
     speedCommand: 80, // %
-    speed: 0, // % actual
-    running: false,
+    // The level starts above the stop level with the pump already running,
+    // so every pump signal is alive from the first second.
+    speed: 80, // % actual
+    running: true,
     /** The PLC's level control wants the pump on. */
     demand: true,
     dryRunTrip: false,
@@ -178,7 +180,7 @@ export class Plant {
     rate: 0, // parts/min
     hornSilenced: false,
     horn: false,
-    heartbeat: 0, // uint16, +1 per PLC scan
+    heartbeat: 0, // uint16, +1 per PLC scan (sub-step)
   };
 
   readonly pid = new Pid();
@@ -192,10 +194,6 @@ export class Plant {
   constructor(options: PlantOptions = {}) {
     this.rng = new Prng(options.seed ?? 1);
     this.valveHistory.push([0, 0]);
-    // Start with the pump already running (the level is above its stop level),
-    // so every pump signal is alive from the first second.
-    this.pump.running = true;
-    this.pump.speed = this.pump.speedCommand;
     this.pump.current = this.motorCurrent();
     this.updateFlows();
     this.line.rate = PLANT.line.rate * 60;

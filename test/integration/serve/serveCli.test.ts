@@ -70,7 +70,7 @@ describe('serve mode', () => {
     expect(value).toBe(33);
     // An encoded path that climbs out of the renderer's folder gets nothing.
     const status = await new Promise<number>((resolve) => {
-      get(`${url}assets/..%2f..%2f..%2fpackage.json`, (res) => resolve(res.statusCode ?? 0).valueOf()).end();
+      get(`${url}assets/..%2f..%2f..%2fpackage.json`, (res) => resolve(res.statusCode ?? 0)).end();
     });
     expect(status).toBe(403);
     child.kill('SIGTERM');

@@ -546,7 +546,7 @@ describe('startDemoPlant', () => {
 
     demo.setFault('sensor_stuck', 'tank.level', true);
     const stuck = await readSignal(client, 'tank.level');
-    await sleep(600);
+    await sleep(800);
     expect(await readSignal(client, 'tank.level')).toBe(stuck);
     expect(Math.abs(demo.plant.tank.level * 1000 - Number(stuck))).toBeGreaterThan(10); // the plant went on
     expect(demo.status().faults).toEqual([{ kind: 'sensor_stuck', signal: 'tank.level' }]);

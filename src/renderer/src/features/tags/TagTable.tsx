@@ -37,6 +37,7 @@ export function TagTable({ rows, gridRef, emptyText }: TagTableProps) {
     scrollMargin: HEAD_HEIGHT,
     scrollPaddingStart: HEAD_HEIGHT,
     directDomUpdates: true,
+    directDomUpdatesMode: 'position',
   });
   const items = virtualizer.getVirtualItems();
 

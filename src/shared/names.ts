@@ -1,0 +1,28 @@
+// The names of the contract's methods and event streams, without their
+// schemas: what the preload needs to refuse anything else, at a few hundred
+// bytes instead of a schema library. contract.ts checks, at compile time,
+// that these lists and its tables name exactly the same things.
+export const METHOD_NAMES = [
+  'tags.list',
+  'tags.browse',
+  'tags.write',
+  'devices.list',
+  'simulator.status',
+  'simulator.setFault',
+] as const;
+
+export const EVENT_NAMES = ['tags.changed', 'devices.status'] as const;
+
+export type MethodName = (typeof METHOD_NAMES)[number];
+export type EventName = (typeof EVENT_NAMES)[number];
+
+const methodSet: ReadonlySet<string> = new Set(METHOD_NAMES);
+const eventSet: ReadonlySet<string> = new Set(EVENT_NAMES);
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && methodSet.has(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && eventSet.has(name);
+}

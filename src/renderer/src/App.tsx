@@ -12,9 +12,11 @@ import { formatCount, formatTime } from './ui/format';
 
 export function App() {
   useGlobalKeys();
+  const connection = useHmi((s) => s.connection);
   return (
-    <div className="app">
+    <div className="app" data-link={connection}>
       <Header />
+      <LinkLostBanner />
       <main className="app-body">
         <DevicePanel />
         <TagBrowser />
@@ -58,6 +60,24 @@ function Header() {
       </div>
       <Clock />
     </header>
+  );
+}
+
+/**
+ * While the link to the runtime is down, nothing on screen is updating: say
+ * so across the whole width, and (in CSS) fade every live value.
+ */
+function LinkLostBanner() {
+  const { connection, since } = useHmi(useShallow((s) => ({ connection: s.connection, since: s.connectionSince })));
+  if (connection !== 'reconnecting') return null;
+  return (
+    <div className="link-banner" role="alert" data-testid="link-lost">
+      <span className="link-banner-symbol" aria-hidden="true">
+        ✕
+      </span>
+      <strong>No link to the runtime since {formatTime(since)}.</strong>
+      <span>Values shown are the last received and are not updating. Reconnecting…</span>
+    </div>
   );
 }
 

@@ -11,7 +11,10 @@ export function startSession(client: ScadaClient): () => void {
   let disposed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
+  let catalogInFlight = false;
   const loadCatalog = async (): Promise<void> => {
+    if (catalogInFlight) return;
+    catalogInFlight = true;
     try {
       const tags = await client['tags.list']({});
       if (disposed) return;
@@ -24,6 +27,8 @@ export function startSession(client: ScadaClient): () => void {
         retryTimer = null;
         void loadCatalog();
       }, RETRY_MS);
+    } finally {
+      catalogInFlight = false;
     }
   };
 
@@ -38,11 +43,14 @@ export function startSession(client: ScadaClient): () => void {
 
   store.getState().setConnection(client.connection.get());
   const offConnection = client.connection.subscribe((state) => {
+    const previous = store.getState().connection;
     store.getState().setConnection(state);
     if (state !== 'connected') return;
-    // Back after a loss (or a late first connect): refresh what may be stale.
-    void loadDevices();
-    if (store.getState().catalogStatus !== 'ready') void loadCatalog();
+    // Back after a loss: refresh what may be stale. (The first connect needs
+    // nothing: the initial loads below are already on their way.)
+    const { catalogStatus, devicesError } = store.getState();
+    if (previous === 'reconnecting' || devicesError !== null) void loadDevices();
+    if (catalogStatus === 'error') void loadCatalog();
   });
 
   const endDeviceStatus = client.subscribe('devices.status', {}, (devices) => {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseModbusAddress } from '../../../src/main/runtime/drivers/modbus/address';
 import { decodeRegisters, encodeRegisters } from '../../../src/main/runtime/drivers/modbus/codec';
+import { loadProjectFile } from '../../../src/main/runtime/project/load';
 import { projectSchema } from '../../../src/main/runtime/project/schema';
 import { startDemoPlant, type DemoPlant } from '../../../src/main/simulator/demoPlant';
 import { ModbusTcpServer, type ModbusTcpServerOptions } from '../../../src/main/simulator/modbusTcpServer';
@@ -603,9 +604,11 @@ describe('startDemoPlant', () => {
 });
 
 describe('resources/demo-plant.yaml', () => {
-  const project = projectSchema.parse(parse(readFileSync(new URL('../../../resources/demo-plant.yaml', import.meta.url), 'utf8')));
+  const file = new URL('../../../resources/demo-plant.yaml', import.meta.url);
+  const project = projectSchema.parse(parse(readFileSync(file, 'utf8')));
 
   it('is a valid project polling the simulator', () => {
+    expect(() => loadProjectFile(file.pathname)).not.toThrow(); // schema and cross-checks (addresses, paths)
     expect(project.simulator?.modbusTcp).toMatchObject({ host: '127.0.0.1', port: 5020, unitId: 1 });
     expect(project.devices).toEqual([
       expect.objectContaining({ name: 'plc1', driver: 'modbus-tcp', host: '127.0.0.1', port: 5020, unitId: 1, pollMs: 500 }),

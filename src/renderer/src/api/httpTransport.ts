@@ -12,7 +12,7 @@
 //
 //   connecting ──open──► connected ──close──► reconnecting ──open──► connected
 //        │                                     ▲   │
-//        └──────────────close─────────────────┘   └─ retry after 250 ms · 2^n, at most 5 s, ±20 %
+//        └──────────────close─────────────────┘   └─ retry after 250 ms · 2^n, at most 3 s, ±20 %
 //
 // On every open the socket re-sends each live subscription, so listeners do
 // not need to know the link was down (the server answers with the current
@@ -65,7 +65,7 @@ export class HttpTransport implements Transport {
     this.endpoint = url.host;
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
     this.reconnectMinMs = options.reconnectMinMs ?? 250;
-    this.reconnectMaxMs = options.reconnectMaxMs ?? 5_000;
+    this.reconnectMaxMs = options.reconnectMaxMs ?? 3_000;
     this.connect();
   }
 

@@ -144,7 +144,21 @@ export class ModbusDriver implements Driver {
       // A lost link: every tag of the device goes Bad now, not at its next poll.
       this.sink.qualityOf(this.ids, COMM_FAILURE, Date.now());
     }
+    if (state === 'connected' && this.running && !this.scanning && this.timer) {
+      // (Re)connected: read now rather than at the next tick, so values show (and recover) at once.
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.nextTick -= this.config.pollMs; // the tick that was pending is still the next one
+      this.runScan(Date.now());
+    }
     this.sink.statusChanged();
+  }
+
+  private runScan(tick: number): void {
+    this.scanning = this.scan(tick).finally(() => {
+      this.scanning = null;
+      this.schedule();
+    });
   }
 
   private schedule(): void {
@@ -161,10 +175,7 @@ export class ModbusDriver implements Driver {
     this.nextTick += period;
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.scanning = this.scan(tick).finally(() => {
-        this.scanning = null;
-        this.schedule();
-      });
+      this.runScan(tick);
     }, tick - now);
   }
 

@@ -35,6 +35,7 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
         inUse
           ? `the demo plant cannot serve Modbus on ${host}:${port}: the port is in use (is another instance running?)`
           : `the demo plant cannot start: ${(error as Error).message}`,
+        { cause: error },
       );
     }
   }

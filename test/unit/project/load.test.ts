@@ -132,3 +132,10 @@ describe('project file: shared serial ports', () => {
     );
   });
 });
+
+describe('project file: JSON', () => {
+  it('names the line of a problem in a JSON file too', () => {
+    const json = '{\n  "devices": [\n    { "name": "p", "driver": "modbus-tcp", "host": "h" }\n  ],\n  "tags": [\n    { "path": "A", "device": "p", "address": "HR:99999" }\n  ]\n}\n';
+    expect(() => parseProject(json, 'p.json')).toThrow('p.json:6: tags[0].address: offset 99999 is past 65535');
+  });
+});

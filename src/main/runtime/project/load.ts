@@ -44,20 +44,28 @@ export function loadProjectFile(file: string): Project {
 /** Parses and validates project text; `file` only names it in errors. */
 export function parseProject(text: string, file = 'project.yaml'): Project {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ProjectError(
-      file,
-      doc.errors.map((e) => ({
-        line: e.linePos?.[0].line ?? null,
-        path: '',
-        message: e.message.split('\n')[0] ?? e.message,
-      })),
-    );
+  let doc: Document | null = null;
+  // The YAML document (with source positions) costs far more than the data, so
+  // a JSON file is read with JSON.parse and the document is built only to
+  // name lines when there are errors.
+  const documentOf = (): Document => (doc ??= parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true }));
+  let data = parseJsonObject(text);
+  if (data === undefined) {
+    const parsedDoc = documentOf();
+    if (parsedDoc.errors.length > 0) {
+      throw new ProjectError(
+        file,
+        parsedDoc.errors.map((e) => ({
+          line: e.linePos?.[0].line ?? null,
+          path: '',
+          message: e.message.split('\n')[0] ?? e.message,
+        })),
+      );
+    }
+    data = parsedDoc.toJS({ maxAliasCount: 100 }) ?? {};
   }
-  const lineOf = (path: readonly PropertyKey[]): number | null => lineOfPath(doc, lines, path);
+  const lineOf = (path: readonly PropertyKey[]): number | null => lineOfPath(documentOf(), lines, path);
 
-  const data: unknown = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const parsed = projectSchema.safeParse(data);
   if (!parsed.success) {
     throw new ProjectError(
@@ -75,6 +83,16 @@ export function parseProject(text: string, file = 'project.yaml'): Project {
   );
   if (problems.length > 0) throw new ProjectError(file, problems);
   return project;
+}
+
+/** The data of a JSON object text, or undefined when the text is not JSON (YAML, or broken). */
+function parseJsonObject(text: string): unknown {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // let the YAML parser say where it breaks
+  }
 }
 
 /** The line of the deepest node of `path` that exists (a missing key points at its parent). */

@@ -31,6 +31,7 @@ export default defineConfig({
     base: './',
     plugins: [react()],
     build: {
+      minify: true,
       rollupOptions: { input: resolve('src/renderer/index.html') },
     },
   },

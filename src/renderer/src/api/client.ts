@@ -10,22 +10,10 @@ import type {
   RequestOf,
   ResponseOf,
 } from '../../../shared/contract';
+// The method names without their schemas: the renderer does not bundle zod.
+import { METHOD_NAMES } from '../../../shared/names';
 import type { ApiError } from './errors';
 import type { ConnectionState, Transport } from './transport';
-
-/**
- * The contract's method names, listed here rather than imported from
- * `contract.ts`'s runtime table so the renderer does not bundle zod. `satisfies`
- * keeps the list exact: a method added to the contract fails to compile here.
- */
-const METHOD_NAMES = {
-  'tags.list': true,
-  'tags.browse': true,
-  'tags.write': true,
-  'devices.list': true,
-  'simulator.status': true,
-  'simulator.setFault': true,
-} as const satisfies Record<MethodName, true>;
 
 /** Ends the subscription when called; `update` replaces its parameters. */
 export interface Subscription<E extends EventName> {
@@ -62,7 +50,7 @@ export function createClient(transport: Transport): ScadaClient {
     transport.call(method, request) as Promise<ResponseOf<M>>;
 
   const methods: Record<string, (request: unknown) => Promise<unknown>> = {};
-  for (const name of Object.keys(METHOD_NAMES) as MethodName[]) {
+  for (const name of METHOD_NAMES) {
     methods[name] = (request) => transport.call(name, request);
   }
 

@@ -4,6 +4,9 @@ import type { StateCreator } from 'zustand';
 import type { TagInfo } from '../../../shared/types';
 import type { HmiState } from './store';
 
+/** Natural order, as an operator counts: Pump2 before Pump10. */
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 export type CatalogStatus = 'loading' | 'ready' | 'error';
 
 export interface CatalogSlice {
@@ -24,7 +27,7 @@ export const createCatalogSlice: StateCreator<HmiState, [], [], CatalogSlice> = 
   byPath: new Map(),
   lowerPaths: [],
   setCatalog: (tags) => {
-    const sorted = [...tags].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const sorted = [...tags].sort((a, b) => NATURAL.compare(a.path, b.path));
     set((state) => ({
       catalogStatus: 'ready',
       catalogError: null,

@@ -2,6 +2,9 @@
 // by paths: `Plant/Tank/Level` lives in `Plant/Tank`, which lives in `Plant`).
 import { leafName, parentFolder } from '../../../../shared/tagPath';
 
+/** Natural order, as an operator counts: Unit2 before Unit10. */
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
 export interface FolderNode {
   /** '' for the root. */
   readonly path: string;
@@ -36,7 +39,7 @@ export function buildFolderTree(paths: Iterable<string>): FolderNode {
   for (const path of paths) {
     for (let node: FolderNode | null = folderOf(parentFolder(path)); node; node = node.parent) node.tagCount++;
   }
-  for (const node of byPath.values()) node.children.sort((a, b) => a.name.localeCompare(b.name));
+  for (const node of byPath.values()) node.children.sort((a, b) => NATURAL.compare(a.name, b.name));
   return root;
 }
 

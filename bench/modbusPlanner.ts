@@ -4,19 +4,12 @@
 import { parseModbusAddress } from '../src/main/runtime/drivers/modbus/address';
 import { DEFAULT_MAX_GAP, maxCountFor, planBlocks, type PlanItem } from '../src/main/runtime/drivers/modbus/planner';
 import type { ModbusArea } from '../src/main/runtime/drivers/modbus/address';
+import { Prng } from '../src/shared/prng';
 import { report } from './report';
 
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const random = rng(2026);
+const prng = new Prng(2026);
+const random = () => prng.next();
 const TYPES = ['uint16', 'int16', 'float32', 'int32', 'float64'];
 const items: (PlanItem & { area: ModbusArea })[] = [];
 let id = 0;

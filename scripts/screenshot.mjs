@@ -10,21 +10,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVE = join(ROOT, 'out', 'main', 'serve.js');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const { values: options } = parseArgs({
   options: {
@@ -88,13 +77,7 @@ async function main() {
   let context;
   try {
     const url = await ready;
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1600, height: 900 },
-      deviceScaleFactor: 1,
-    });
+    context = await launchChromium(profileDir, { width: 1600, height: 900 });
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${url}/`);
 

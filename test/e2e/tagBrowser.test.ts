@@ -10,24 +10,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SERVE = join(ROOT, 'out', 'main', 'serve.js');
 const DEMO = join(ROOT, 'resources', 'demo-plant.yaml');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const LEVEL = 'Plant/Tank/Level';
 const PREFERRED_WRITE_TAG = 'Plant/HeatExchanger/TIC/SP';
 
@@ -154,15 +144,9 @@ const rowSelector = (path: string) => `[data-testid="tag-row"][data-path="${path
 describe('tag browser (serve mode, demo plant, Chromium)', () => {
   beforeAll(async () => {
     if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
     const port = await freePort();
     baseUrl = await startServe(port, freshDir('hmi-e2e-data-'));
-    context = await chromium.launchPersistentContext(freshDir('hmi-e2e-profile-'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1400, height: 900 },
-    });
+    context = await launchChromium(freshDir('hmi-e2e-profile-'), { width: 1400, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {

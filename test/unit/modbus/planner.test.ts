@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planArea, planBlocks, splitBlock, type PlanItem } from '../../../src/main/runtime/drivers/modbus/planner';
+import { Prng } from '../../../src/shared/prng';
 
 const item = (id: number, offset: number, length = 1): PlanItem => ({ id, offset, length });
 const spans = (blocks: { start: number; count: number }[]) => blocks.map((b) => `${b.start}+${b.count}`);
@@ -50,7 +51,8 @@ describe('block planner', () => {
 
   it('finds the minimum number of requests for the gap setting', () => {
     // Brute force: the fewest contiguous groups of the sorted items that respect gap and size.
-    const rng = mulberry32(7);
+    const prng = new Prng(7);
+    const rng = () => prng.next();
     for (let round = 0; round < 200; round++) {
       const items: PlanItem[] = [];
       let offset = 0;
@@ -99,12 +101,3 @@ function minimumGroups(items: PlanItem[], maxGap: number, maxCount: number): num
   return best[sorted.length]!;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

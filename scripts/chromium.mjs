@@ -1,0 +1,30 @@
+// Debian's Chromium, launched the way this machine needs it (no sandbox as
+// root, no background networking on a closed network, a fresh profile), for
+// the end-to-end tests and the screenshot script alike.
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A persistent context on a fresh profile folder, with the given viewport. */
+export async function launchChromium(profileDir, viewport) {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install chromium)`);
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+    deviceScaleFactor: 1,
+  });
+}

@@ -116,6 +116,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
+  if (!['127.0.0.1', '::1', 'localhost'].includes(options.host)) {
+    // Users, login and TLS come with the security work; until then say plainly what this exposes.
+    console.warn(`serve: WARNING: ${options.host} is not loopback; anyone who can reach it can read and write tags`);
+  }
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   console.log(`HMI ready at http://${host}:${port}/ (project: ${runtime.project.name}, data: ${options.dataDir})`);
 }

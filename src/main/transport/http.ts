@@ -93,7 +93,14 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
       sendJson(res, failure.code ?? 400, { error: { kind: 'invalid_request', message: failure.message } });
       return;
     }
-    const result = await options.dispatch(decodeURIComponent(url.pathname.slice('/api/'.length)), body);
+    let method: string;
+    try {
+      method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    } catch {
+      sendJson(res, 400, { error: { kind: 'invalid_request', message: 'the method name is not valid URL encoding' } });
+      return;
+    }
+    const result = await options.dispatch(method, body);
     sendResult(res, result);
     return;
   }

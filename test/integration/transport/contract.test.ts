@@ -104,6 +104,7 @@ describe('contract over HTTP', () => {
     ['tags.list', '[1,2]', 400, 'expected object'],
     ['tags.browse', { folder: 'x'.repeat(5000) }, 400, 'folder: Too big'],
     ['nope.method', {}, 404, 'no method "nope.method"'],
+    ['tags.list%E0%A4%A', {}, 400, 'not valid URL encoding'],
     ['tags.write', { path: 'No/Such', value: 1 }, 404, 'no tag "No/Such"'],
   ])('refuses a bad %s request (#%#)', async (method, body, status, text) => {
     const res = await post(method, body);

@@ -28,6 +28,11 @@ interface DemoTag {
   scale?: unknown;
 }
 
+interface SimStatus {
+  signals: string[];
+  faults: { kind: 'sensor_stuck' | 'out_of_range' | 'link_down'; signal?: string }[];
+}
+
 interface ApiTag {
   path: string;
   value: number | boolean | null;
@@ -137,6 +142,12 @@ function pickWriteTag(): DemoTag {
   const tag = numeric.find((t) => t.path === PREFERRED_WRITE_TAG) ?? numeric.find((t) => !t.scale) ?? numeric[0];
   if (!tag) throw new Error(`${DEMO} has no writable numeric tag`);
   return tag;
+}
+
+/** Ends every fault the simulator still has, through the API. */
+async function clearFaults(): Promise<void> {
+  const { faults } = await api<SimStatus>('simulator.status', {});
+  for (const fault of faults) await api<SimStatus>('simulator.setFault', { ...fault, active: false });
 }
 
 const rowSelector = (path: string) => `[data-testid="tag-row"][data-path="${path}"]`;
@@ -335,4 +346,63 @@ describe('tag browser (serve mode, demo plant, Chromium)', () => {
   it('ran without page errors or CSP violations', () => {
     expect(pageErrors).toEqual([]);
   });
+
+  // Last: it breaks the plant on purpose. Whatever happens, no fault is left.
+  it('injects and clears faults from the demo plant panel, and the tags and device follow', async () => {
+    const panel = page.locator('[data-testid="sim-panel"]');
+    const faults = panel.locator('[data-testid="sim-faults"]');
+    const outOfRange = panel.locator('[data-testid="sim-out-of-range"]');
+    const link = panel.locator('[data-testid="sim-link"]');
+    const level = page.locator(rowSelector(LEVEL));
+    const quality = level.locator('[data-testid="tag-quality"]');
+    const plc = page.locator('[data-testid="device-row"][data-name="plc1"]');
+    const waitQuality = (status: string, text: string, what: string) =>
+      poll(
+        async () =>
+          (await quality.getAttribute('data-status')) === status &&
+          (await quality.locator('.quality-text').textContent()) === text,
+        what,
+        15_000,
+      );
+    try {
+      await panel.waitFor({ timeout: 10_000 });
+      expect(await faults.locator('li').count()).toBe(0);
+      await page.locator('[data-testid="search"]').fill(LEVEL);
+      await level.waitFor({ timeout: 5_000 });
+      await waitQuality('good', 'Good', 'the level to be Good before any fault');
+
+      // Out of range on the level transmitter: the tag turns Bad, "out of range".
+      await panel.locator('[data-testid="sim-signal"]').selectOption('tank.level');
+      expect(await outOfRange.getAttribute('aria-pressed')).toBe('false');
+      await outOfRange.click();
+      await panel.locator('[data-testid="sim-out-of-range"][aria-pressed="true"]').waitFor({ timeout: 5_000 });
+      expect(await faults.textContent()).toContain('tank.level out of range');
+      await waitQuality('bad', 'out of range', 'the level to turn Bad (out of range)');
+
+      await outOfRange.click();
+      await panel.locator('[data-testid="sim-out-of-range"][aria-pressed="false"]').waitFor({ timeout: 5_000 });
+      expect(await faults.locator('li').count()).toBe(0);
+      await waitQuality('good', 'Good', 'the level to return to Good');
+
+      // Link down: plc1 loses its connection, every tag goes Bad, "comm failure".
+      await link.click();
+      await panel.locator('[data-testid="sim-link"][aria-pressed="true"]').waitFor({ timeout: 5_000 });
+      expect(await faults.textContent()).toContain('link down');
+      await poll(async () => (await plc.getAttribute('data-status')) !== 'connected', 'plc1 to lose its link', 15_000);
+      await waitQuality('bad', 'comm failure', 'the level to show comm failure');
+
+      await link.click();
+      await panel.locator('[data-testid="sim-link"][aria-pressed="false"]').waitFor({ timeout: 5_000 });
+      await page
+        .locator('[data-testid="device-row"][data-name="plc1"][data-status="connected"]')
+        .waitFor({ timeout: 20_000 });
+      await waitQuality('good', 'Good', 'the level to recover after the link is back');
+      expect(await faults.locator('li').count()).toBe(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await clearFaults();
+      await page.locator('[data-testid="search"]').fill('');
+    }
+    expect((await api<SimStatus>('simulator.status', {})).faults).toEqual([]);
+  }, 90_000);
 });

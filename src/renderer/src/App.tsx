@@ -1,9 +1,11 @@
 // The application shell: header (product, connection, clock), the device
-// panel on the left, the tag browser as the main area, a status bar.
+// panel on the left (with the demo plant's fault panel under it when a
+// simulator runs), the tag browser as the main area, a status bar.
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useClient, type ConnectionState } from './api';
 import { DevicePanel } from './features/devices/DevicePanel';
+import { SimulatorPanel } from './features/simulator/SimulatorPanel';
 import { SEARCH_INPUT_ID } from './features/tags/SearchBox';
 import { TagBrowser } from './features/tags/TagBrowser';
 import { useHmi } from './stores';
@@ -18,7 +20,10 @@ export function App() {
       <Header />
       <LinkLostBanner />
       <main className="app-body">
-        <DevicePanel />
+        <div className="sidebar">
+          <DevicePanel />
+          <SimulatorPanel />
+        </div>
         <TagBrowser />
       </main>
       <StatusBar />

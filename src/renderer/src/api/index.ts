@@ -4,7 +4,7 @@ import { BridgeTransport, findBridge } from './bridgeTransport';
 import { createClient, type ScadaClient } from './client';
 import { HttpTransport } from './httpTransport';
 
-export { ApiError } from './errors';
+export { ApiError, toApiError } from './errors';
 export type { ConnectionState } from './transport';
 export type { ConnectionMonitor, ScadaClient, SubscribeOptions, Subscription } from './client';
 export { createClient } from './client';

@@ -69,6 +69,8 @@ export interface DeviceInfo {
   readonly blocksPerScan: number;
   /** Duration of the last complete scan, ms. */
   readonly lastScanMs: number | null;
+  /** Poll ticks skipped because a scan took longer than the poll period. */
+  readonly overruns: number;
   readonly pollMs: number;
 }
 

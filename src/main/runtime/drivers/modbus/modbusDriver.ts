@@ -93,6 +93,7 @@ export class ModbusDriver implements Driver {
       tagCount: this.ids.length,
       blocksPerScan: this.plan.length,
       lastScanMs: this.lastScanMs,
+      overruns: this.counters.overruns,
       pollMs: this.config.pollMs,
     };
   }

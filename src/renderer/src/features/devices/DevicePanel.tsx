@@ -50,6 +50,7 @@ function DeviceRow({ device }: { device: DeviceInfo }) {
         <Stat label="Last scan" value={device.lastScanMs === null ? '—' : `${formatScan(device.lastScanMs)} ms`} />
         <Stat label="Blocks" value={formatCount(device.blocksPerScan)} />
         <Stat label="Reconnects" value={formatCount(device.reconnects)} />
+        <Stat label="Overruns" value={formatCount(device.overruns)} abnormal={device.overruns > 0} />
       </dl>
       {device.lastError !== null && (
         <div className="device-error" title={device.lastError}>

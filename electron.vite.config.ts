@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           serve: resolve('src/main/serve.ts'),
+          historianWorker: resolve('src/main/runtime/historian/worker.ts'),
         },
       },
     },

@@ -2,8 +2,13 @@
 // for it, the simulated demo plant beside it. Shared by the desktop shell and
 // serve mode, so both run exactly the same thing.
 import { mkdirSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { appRoot } from './paths';
+import { readHistorianFile } from './runtime/historian/reviewFile';
 import { loadProjectFile } from './runtime/project/load';
+import type { Project } from './runtime/project/validate';
 import { Runtime } from './runtime/runtime';
+import { qualityOf } from './runtime/tags/plausibility';
 import { startDemoPlant, type DemoPlant } from './simulator/demoPlant';
 
 export interface App {
@@ -39,7 +44,12 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
       );
     }
   }
-  const runtime = new Runtime(project, { simulator: plant ?? undefined });
+  const file = isAbsolute(project.historian.file) ? project.historian.file : join(dataDir, project.historian.file);
+  const runtime = new Runtime(project, {
+    simulator: plant ?? undefined,
+    historian: { file, workerUrl: historianWorker() },
+    projectFile,
+  });
   runtime.start();
   return {
     runtime,
@@ -50,5 +60,49 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
       await runtime.stop();
       await plant?.stop();
     },
+  };
+}
+
+/** The built historian worker (electron-vite puts it beside the main bundle). */
+export function historianWorker(): string {
+  return join(appRoot(), 'out', 'main', 'historianWorker.js');
+}
+
+/**
+ * Opens a historian file for offline review: read-only, no drivers, its tags
+ * from the file with their last recorded values. Throws a ReviewError that
+ * says why the file cannot be read (missing, damaged, newer schema…).
+ */
+export async function startReview(historianFile: string): Promise<App> {
+  const file = resolve(historianFile);
+  const contents = readHistorianFile(file);
+  const project: Project = {
+    name: `Review of ${basename(file)}`,
+    devices: [],
+    tags: contents.tags.map((tag) => ({
+      path: tag.path,
+      device: '',
+      address: '',
+      dataType: tag.dataType,
+      units: tag.units,
+      description: tag.description,
+      writable: false,
+      deadband: 0,
+    })),
+    historian: { enabled: true, file, chunkMinutes: 60, retention: [] },
+    trends: [],
+  };
+  const runtime = new Runtime(project, { historian: { file, workerUrl: historianWorker() }, review: true });
+  contents.tags.forEach((tag, id) => {
+    // The last recorded value, marked as such: nothing here is live.
+    if (tag.last) runtime.engine.ingest(id, tag.last.v, qualityOf(tag.last.q === 2 ? 'bad' : 'uncertain', 'last_known_value'), tag.last.t);
+  });
+  runtime.start();
+  return {
+    runtime,
+    plant: null,
+    projectFile: file,
+    dataDir: '',
+    stop: () => runtime.stop(),
   };
 }

@@ -3,9 +3,11 @@
 // product, and how the end-to-end tests drive the real UI.
 //
 //   node out/main/serve.js [--project FILE] [--port N] [--host ADDR] [--data DIR]
+//   node out/main/serve.js --review HISTORIAN.db [--port N]
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
-import { startApp, type App } from './app';
+import { startApp, startReview, type App } from './app';
+import { ReviewError } from './runtime/historian/reviewFile';
 import { defaultDataDir, demoProjectFile, rendererDir } from './paths';
 import { ProjectError } from './runtime/project/load';
 import { createDispatch } from './transport/dispatch';
@@ -14,13 +16,16 @@ import { createHttpTransport } from './transport/http';
 export const DEFAULT_PORT = 8700;
 
 const USAGE = `usage: npm run serve -- [--project FILE] [--port N] [--host ADDR] [--data DIR]
+       npm run serve -- --review HISTORIAN.db [--port N] [--host ADDR]
   --project FILE  project file (YAML or JSON); default: the demo plant
+  --review FILE   open a historian file read-only, with no drivers (offline review)
   --port N        HTTP port; default ${DEFAULT_PORT}
   --host ADDR     address to bind; default 127.0.0.1
   --data DIR      where the runtime keeps its files; default ${defaultDataDir()}`;
 
 interface ServeOptions {
   readonly projectFile: string;
+  readonly review?: string;
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
@@ -31,6 +36,7 @@ function parseOptions(argv: string[]): ServeOptions {
     args: argv,
     options: {
       project: { type: 'string' },
+      review: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
@@ -46,7 +52,11 @@ function parseOptions(argv: string[]): ServeOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`--port "${values.port}" is not a port number (0..65535)`);
   }
+  if (values.review !== undefined && values.project !== undefined) {
+    throw new Error('--review opens a historian file on its own: give --project or --review, not both');
+  }
   return {
+    review: values.review,
     projectFile: values.project ?? demoProjectFile(),
     port,
     host: values.host ?? '127.0.0.1',
@@ -76,9 +86,12 @@ async function main(): Promise<void> {
 
   let app: App;
   try {
-    app = await startApp({ projectFile: options.projectFile, dataDir: options.dataDir });
+    app = options.review
+      ? await startReview(options.review)
+      : await startApp({ projectFile: options.projectFile, dataDir: options.dataDir });
   } catch (error) {
     if (error instanceof ProjectError) console.error(`serve: the project cannot be loaded:\n${error.message}`);
+    else if (error instanceof ReviewError) console.error(`serve: the historian file cannot be reviewed: ${error.message}`);
     else console.error(`serve: cannot start: ${(error as Error).message}`);
     process.exit(1);
   }
@@ -121,7 +134,8 @@ async function main(): Promise<void> {
     console.warn(`serve: WARNING: ${options.host} is not loopback; anyone who can reach it can read and write tags`);
   }
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  console.log(`HMI ready at http://${host}:${port}/ (project: ${runtime.project.name}, data: ${options.dataDir})`);
+  const what = options.review ? `review of ${options.review}, read-only` : `project: ${runtime.project.name}, data: ${options.dataDir}`;
+  console.log(`HMI ready at http://${host}:${port}/ (${what})`);
 }
 
 void main();

@@ -10,6 +10,8 @@ import type { EventName, MethodName } from './names';
 import type {
   BrowseNode,
   DeviceInfo,
+  HistorianStatus,
+  HistoryResult,
   SimulatorStatus,
   TagChange,
   TagInfo,
@@ -58,6 +60,53 @@ export interface WriteResult {
   readonly durationMs: number;
 }
 
+export const AGGREGATES = ['avg', 'min', 'max', 'twa', 'count', 'first', 'last'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+/** Times are ms since the epoch; a year and a bit either side of now is the sane range. */
+const timeSchema = z.number().int('times are whole milliseconds').min(0).max(8.64e15);
+
+export const historyQuerySchema = z
+  .strictObject({
+    paths: z.array(tagPathSchema).min(1, 'name at least one tag').max(32, 'at most 32 tags per query'),
+    from: timeSchema,
+    to: timeSchema,
+    /** Raw samples up to this many per tag, otherwise M4 over maxPoints/4 columns. */
+    maxPoints: z.number().int().min(4).max(1_000_000).optional(),
+    aggregate: z.enum(AGGREGATES).optional(),
+    /** With `aggregate`: the interval of each value. */
+    intervalMs: z.number().int().min(1).optional(),
+  })
+  .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] })
+  .refine((q) => q.aggregate === undefined || q.intervalMs !== undefined, {
+    message: 'an aggregate needs intervalMs',
+    path: ['intervalMs'],
+  })
+  .refine((q) => q.aggregate === undefined || q.intervalMs === undefined || (q.to - q.from) / q.intervalMs <= 1_000_000, {
+    message: 'at most 1,000,000 intervals per query',
+    path: ['intervalMs'],
+  });
+
+const penSchema = z.strictObject({
+  path: tagPathSchema,
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour is #rrggbb').optional(),
+  /** Fixed axis limits; absent: the axis follows the data. */
+  min: z.number().refine(Number.isFinite).optional(),
+  max: z.number().refine(Number.isFinite).optional(),
+});
+
+export const trendViewSchema = z.strictObject({
+  name: z.string().min(1).max(100),
+  pens: z.array(penSchema).min(1).max(16),
+  /** Live: the last spanMs, scrolling; history: a fixed range. */
+  range: z.discriminatedUnion('mode', [
+    z.strictObject({ mode: z.literal('live'), spanMs: z.number().int().min(1000).max(400 * 86_400_000) }),
+    z.strictObject({ mode: z.literal('history'), from: timeSchema, to: timeSchema }),
+  ]),
+});
+
+export type TrendView = z.output<typeof trendViewSchema>;
+
 export const methods = {
   'tags.list': method<TagInfo[]>()(
     z.strictObject({
@@ -72,6 +121,11 @@ export const methods = {
     z.strictObject({ path: tagPathSchema, value: tagScalarSchema }),
   ),
   'devices.list': method<DeviceInfo[]>()(z.strictObject({})),
+  'history.query': method<HistoryResult>()(historyQuerySchema),
+  'history.status': method<HistorianStatus>()(z.strictObject({})),
+  'trends.list': method<TrendView[]>()(z.strictObject({})),
+  'trends.save': method<TrendView[]>()(z.strictObject({ view: trendViewSchema })),
+  'trends.delete': method<TrendView[]>()(z.strictObject({ name: z.string().min(1).max(100) })),
   'simulator.status': method<SimulatorStatus>()(z.strictObject({})),
   'simulator.setFault': method<SimulatorStatus>()(
     z.strictObject({

@@ -7,6 +7,11 @@ export const METHOD_NAMES = [
   'tags.browse',
   'tags.write',
   'devices.list',
+  'history.query',
+  'history.status',
+  'trends.list',
+  'trends.save',
+  'trends.delete',
   'simulator.status',
   'simulator.setFault',
 ] as const;

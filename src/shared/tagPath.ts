@@ -55,3 +55,26 @@ export function browseChildren(paths: Iterable<string>, folder: string): BrowseN
   }));
   return [...folderNodes.sort(byName), ...tags.sort(byName)];
 }
+
+/**
+ * Whether a path matches a pattern of folder names where `*` stands for one
+ * name (or part of one: `Pump*`) and `**` for any number of folders.
+ * `Plant/**` matches everything under Plant; `Plant/*` / `Level` one level down.
+ */
+export function matchesPattern(pattern: string, path: string): boolean {
+  return compilePattern(pattern).test(path);
+}
+
+const compiled = new Map<string, RegExp>();
+function compilePattern(pattern: string): RegExp {
+  let re = compiled.get(pattern);
+  if (re) return re;
+  const parts = pattern.split(SEPARATOR).map((part) =>
+    part === '**' ? '(?:.*)' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*'),
+  );
+  // `a/**/b` must also match `a/b`: let '**' swallow its separator.
+  const source = parts.join('/').replace(/\/\(\?:\.\*\)\//g, '(?:/.*/|/)').replace(/\/\(\?:\.\*\)$/, '(?:/.*)?');
+  re = new RegExp(`^${source}$`);
+  compiled.set(pattern, re);
+  return re;
+}

@@ -97,3 +97,49 @@ export const GOOD: Quality = Object.freeze({ status: 'good' });
 export function qualityEquals(a: Quality, b: Quality): boolean {
   return a.status === b.status && a.reason === b.reason;
 }
+
+/**
+ * Quality codes in history series (`q`): one number per sample, so a year of
+ * samples travels as plain arrays. 0 Good, 1 Uncertain, 2 Bad.
+ */
+export const QUALITY_CODE = { good: 0, uncertain: 1, bad: 2 } as const;
+export type QualityCode = (typeof QUALITY_CODE)[QualityStatus];
+
+/**
+ * One tag's history, columnar. `v` is null where the quality was Bad (a gap,
+ * never an invented value). Raw samples, M4 points (first, min, max, last of
+ * each pixel column, in time order) or one aggregate per interval.
+ */
+export interface HistorySeries {
+  readonly path: string;
+  readonly t: ArrayLike<number>;
+  readonly v: ArrayLike<number | null>;
+  readonly q: ArrayLike<number>;
+  /** How the points were made. */
+  readonly mode: 'raw' | 'm4' | 'aggregate';
+}
+
+export interface HistoryResult {
+  readonly series: HistorySeries[];
+}
+
+export type HistorianState = 'ok' | 'degraded' | 'read_only' | 'unavailable';
+
+export interface HistorianStatus {
+  readonly state: HistorianState;
+  /** What is wrong and what it means, when state is not ok. */
+  readonly problem: string | null;
+  readonly file: string | null;
+  readonly fileBytes: number;
+  readonly tags: number;
+  readonly samplesStored: number;
+  /** Samples waiting to be written (kept in memory while the disk is unwritable). */
+  readonly pending: number;
+  /** Samples lost because the disk stayed unwritable past the memory bound. */
+  readonly dropped: number;
+  /** Samples refused because their time was not after the tag's last one. */
+  readonly rejected: number;
+  readonly oldest: number | null;
+  readonly newest: number | null;
+  readonly reviewOnly: boolean;
+}

@@ -7,11 +7,17 @@ import type { TagScalar } from '../../shared/types';
 import { DeviceError } from './drivers/driver';
 import type { Runtime, SimulatorControl } from './runtime';
 import type { EngineTag } from './tags/engine';
+import type { Historian } from './historian/historian';
 
 const INTEGER_TYPES = new Set(['int16', 'uint16', 'int32', 'uint32']);
 
 export function createHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Handlers {
   const { engine } = runtime;
+
+  const requireHistorian = (): Historian => {
+    if (!runtime.historian) throw new ContractFailure('unavailable', 'history is off for this project');
+    return runtime.historian;
+  };
 
   const requireSimulator = (): SimulatorControl => {
     if (!simulator) throw new ContractFailure('unavailable', 'no simulated plant runs with this project');
@@ -57,6 +63,24 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
     },
 
     'devices.list': () => runtime.devices(),
+
+    'history.query': async ({ paths, ...request }) => {
+      const historian = requireHistorian();
+      for (const path of paths) {
+        if (!historian.records(path)) throw new ContractFailure('not_found', `no history for "${path}"`);
+      }
+      try {
+        return await historian.query(paths, request);
+      } catch (error) {
+        throw new ContractFailure('unavailable', (error as Error).message);
+      }
+    },
+
+    'history.status': () => requireHistorian().status(),
+
+    'trends.list': () => runtime.trendViews.list(),
+    'trends.save': ({ view }) => runtime.trendViews.save(view),
+    'trends.delete': ({ name }) => runtime.trendViews.delete(name),
 
     'simulator.status': () => requireSimulator().status(),
 

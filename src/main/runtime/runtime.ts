@@ -10,6 +10,9 @@ import type { Project } from './project/validate';
 import { ClientSession, type EventSend, type EventSources } from './sessions';
 import { TagEngine } from './tags/engine';
 import { ChangeFanout } from './tags/fanout';
+import { Historian, type HistorianOptions } from './historian/historian';
+import { historizedTags, retentionRules } from './historian/setup';
+import { TrendViews } from './project/trendViews';
 
 /** What the runtime may ask of a simulated plant, when one runs beside it. */
 export interface SimulatorControl {
@@ -23,12 +26,20 @@ export interface RuntimeOptions {
   readonly changeIntervalMs?: number;
   /** Device status events: at most one per this many ms. */
   readonly statusIntervalMs?: number;
+  /** Where the historian keeps its file and finds its worker; omitted: no history. */
+  readonly historian?: Pick<HistorianOptions, 'file' | 'workerUrl' | 'workerEntry' | 'flushMs' | 'retryMs' | 'maxPending' | 'maxPageCount' | 'postMs'>;
+  /** Offline review: the historian file is opened read-only and nothing is recorded. */
+  readonly review?: boolean;
+  /** The project file, where trend views are saved; omitted: views are kept in memory. */
+  readonly projectFile?: string;
 }
 
 export class Runtime implements EventSources {
   readonly engine: TagEngine;
   readonly drivers = new Map<string, Driver>();
   readonly handlers: Handlers;
+  readonly historian: Historian | null;
+  readonly trendViews: TrendViews;
   private readonly fanout: ChangeFanout;
   private readonly factory = new DriverFactory();
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
@@ -54,18 +65,33 @@ export class Runtime implements EventSources {
         .map((tag) => ({ id: tag.id, address: tag.def.address }));
       this.drivers.set(device.name, this.factory.create(device, tags, sink));
     }
+    this.historian =
+      options.historian && project.historian.enabled
+        ? new Historian(options.review ? null : this.engine, {
+            ...options.historian,
+            readonly: options.review === true,
+            tags: historizedTags(project.tags, project.historian),
+            retention: retentionRules(project.historian),
+            chunkMs: project.historian.chunkMinutes * 60_000,
+          })
+        : null;
+    this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);
   }
 
   start(): void {
     if (this.started) return;
     this.started = true;
+    this.historian?.start();
     for (const driver of this.drivers.values()) driver.start();
   }
 
   async stop(): Promise<void> {
     this.started = false;
     await Promise.all([...this.drivers.values()].map((driver) => this.factory.dispose(driver)));
+    // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
+    this.engine.flush();
+    await this.historian?.stop();
     this.fanout.dispose();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = null;

@@ -116,8 +116,13 @@ function sendResult(res: ServerResponse, result: Result<unknown>): void {
   else sendJson(res, httpStatusOf[result.error.kind], { error: result.error });
 }
 
+/** Columns (history series) travel as typed arrays inside the runtime and as plain arrays in JSON; NaN becomes null. */
+function jsonValue(_key: string, value: unknown): unknown {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) ? Array.from(value as unknown as ArrayLike<number>) : value;
+}
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(body, jsonValue);
   res.writeHead(status, {
     ...SECURITY_HEADERS,
     'Content-Type': 'application/json; charset=utf-8',
@@ -207,7 +212,7 @@ function serveEvents(ws: WebSocket, openSession: (send: EventSend) => ClientSess
       ws.close(1013, 'client too slow');
       return;
     }
-    ws.send(JSON.stringify(message));
+    ws.send(JSON.stringify(message, jsonValue));
   };
   const session = openSession((id: string, event: EventName, payload: unknown) => send({ id, event, payload }));
   ws.on('message', (data, isBinary) => {

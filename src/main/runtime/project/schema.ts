@@ -2,6 +2,7 @@
 // validates YAML and JSON alike; cross-checks that need the whole file
 // (unknown devices, duplicate paths, addresses) live in `validate.ts`.
 import { z } from 'zod';
+import { trendViewSchema } from '../../../shared/contract';
 import { modbusRtuDeviceSchema, modbusTcpDeviceSchema } from '../drivers/modbus/config';
 
 const DRIVERS = 'modbus-tcp, modbus-rtu';
@@ -31,6 +32,23 @@ export const limitsSchema = z.strictObject({
   severity: z.enum(['uncertain', 'bad']).optional(),
 });
 
+/** How a tag is recorded; `history: false` keeps it out of the historian. */
+export const tagHistorySchema = z.union([
+  z.literal(false),
+  z.strictObject({
+    /** Changes smaller than this (engineering units) are not recorded. */
+    deadband: z.number().min(0).optional(),
+    /** The same, in % of the tag's span (its scale's EU range, or its limits). */
+    deadbandPercent: z.number().min(0).max(100).optional(),
+    /** At least one sample this often, changed or not (heartbeat). */
+    maxIntervalMs: z.number().int().min(1000).max(86_400_000).default(900_000),
+    /** Swinging-door compression with this deviation (engineering units); lossy, off unless set. */
+    swingingDoor: z.number().positive().optional(),
+    /** Round values to this many decimals before recording (the tag's real precision). */
+    decimals: z.number().int().min(0).max(12).optional(),
+  }),
+]);
+
 export const tagSchema = z.strictObject({
   path: z.string().min(1).max(1024),
   device: z.string().min(1),
@@ -41,6 +59,7 @@ export const tagSchema = z.strictObject({
   deadband: z.number().min(0).default(0),
   writable: z.boolean().default(false),
   limits: limitsSchema.optional(),
+  history: tagHistorySchema.optional(),
 });
 
 export const simulatorSchema = z.strictObject({
@@ -53,14 +72,38 @@ export const simulatorSchema = z.strictObject({
   stepMs: z.number().int().min(10).max(10_000).default(100),
 });
 
+export const retentionSchema = z.strictObject({
+  /** A name for the group, shown in diagnostics. */
+  name: z.string().min(1),
+  /** Tag paths of the group: exact paths or patterns with * (one folder level) and ** (any depth). */
+  tags: z.array(z.string().min(1)).min(1),
+  maxAgeDays: z.number().positive().optional(),
+  maxSizeMB: z.number().positive().optional(),
+});
+
+export const historianSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** The historian file, relative to the data folder unless absolute. */
+  file: z.string().min(1).default('historian.db'),
+  /** Samples of a tag are compressed together over windows of this length. */
+  chunkMinutes: z.number().int().min(1).max(1440).default(60),
+  /** Groups with their retention; a tag belongs to the first group whose pattern matches. */
+  retention: z.array(retentionSchema).default([]),
+});
+
 export const projectSchema = z.strictObject({
   name: z.string().default('Untitled project'),
   devices: z.array(deviceSchema).default([]),
   tags: z.array(tagSchema).default([]),
   simulator: simulatorSchema.optional(),
+  historian: historianSchema.default({ enabled: true, file: 'historian.db', chunkMinutes: 60, retention: [] }),
+  /** Saved trend views (written by the Trends screen). */
+  trends: z.array(trendViewSchema).default([]),
 });
 
 export type DeviceConfig = z.output<typeof deviceSchema>;
 export type TagConfig = z.output<typeof tagSchema>;
 export type SimulatorConfig = z.output<typeof simulatorSchema>;
+export type HistorianConfig = z.output<typeof historianSchema>;
+export type TagHistoryConfig = z.output<typeof tagHistorySchema>;
 export type ProjectFile = z.output<typeof projectSchema>;

@@ -1,17 +1,20 @@
 // Checks that need the whole project: names unique, every tag on a known
 // device, every address valid for its device's protocol.
+import type { TrendView } from '../../../shared/contract';
 import { tagPathProblem } from '../../../shared/tagPath';
 import type { TagDataType } from '../../../shared/types';
 import { AddressError, isWritableArea, parseModbusAddress } from '../drivers/modbus/address';
 import type { TagDefinition } from '../tags/definition';
 import { scaleProblem } from '../tags/scaling';
-import type { DeviceConfig, ProjectFile, SimulatorConfig } from './schema';
+import type { DeviceConfig, HistorianConfig, ProjectFile, SimulatorConfig } from './schema';
 
 export interface Project {
   readonly name: string;
   readonly devices: readonly DeviceConfig[];
   readonly tags: readonly TagDefinition[];
   readonly simulator?: SimulatorConfig;
+  readonly historian: HistorianConfig;
+  readonly trends: readonly TrendView[];
 }
 
 type Report = (path: readonly PropertyKey[], message: string) => void;
@@ -95,8 +98,9 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
       scale: tag.scale,
       deadband: tag.deadband,
       limits: tag.limits,
+      history: tag.history,
     });
   });
 
-  return { name: file.name, devices: file.devices, tags, simulator: file.simulator };
+  return { name: file.name, devices: file.devices, tags, simulator: file.simulator, historian: file.historian, trends: file.trends };
 }

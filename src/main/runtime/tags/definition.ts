@@ -16,4 +16,14 @@ export interface TagDefinition {
   /** In engineering units; 0 publishes every change. */
   readonly deadband: number;
   readonly limits?: PlausibilityLimits;
+  /** How the historian records it; false: not at all; absent: on change, with the defaults. */
+  readonly history?: TagHistory | false;
+}
+
+export interface TagHistory {
+  readonly deadband?: number;
+  readonly deadbandPercent?: number;
+  readonly maxIntervalMs: number;
+  readonly swingingDoor?: number;
+  readonly decimals?: number;
 }

@@ -1,0 +1,258 @@
+// The historian as the runtime sees it: takes the tag engine's changes,
+// decides what to record (recorder.ts), and sends batches to the worker that
+// owns the file; queries go to the same worker and come back as columns.
+import { Worker } from 'node:worker_threads';
+import { QUALITY_CODE, type HistorianStatus, type Quality, type TagScalar } from '../../../shared/types';
+import type { EngineTag, TagEngine } from '../tags/engine';
+import type { FromWorker, QueryReply, RetentionRule, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
+import type { SeriesRequest } from './query';
+import { Recorder, type RecordingPolicy } from './recorder';
+import type { StoredTag, StoreTag } from './store';
+
+/** A tag the historian records, with how. */
+export interface HistorizedTag extends StoreTag {
+  readonly policy: RecordingPolicy;
+  /** Values are rounded to this many decimals before they are recorded (the tag's declared precision). */
+  readonly decimals?: number;
+}
+
+export interface HistorianOptions {
+  readonly file: string;
+  /** The built worker (out/main/historianWorker.js), or a bootstrap that imports `workerEntry`. */
+  readonly workerUrl: URL | string;
+  readonly workerEntry?: string;
+  readonly readonly?: boolean;
+  readonly tags?: readonly HistorizedTag[];
+  readonly retention?: readonly RetentionRule[];
+  readonly chunkMs?: number;
+  /** How often batches go to the worker. */
+  readonly postMs?: number;
+  readonly flushMs?: number;
+  readonly retryMs?: number;
+  readonly maxPending?: number;
+  readonly maxPageCount?: number;
+}
+
+function qualityCode(quality: Quality): number {
+  return QUALITY_CODE[quality.status];
+}
+
+function numeric(value: TagScalar | null): number {
+  if (value === null) return NaN;
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+export class Historian {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private nextId = 1;
+  private lastStatus: WorkerStatus;
+  private readonly listeners = new Set<(status: HistorianStatus) => void>();
+  /** Engine id → index in the worker's tag list, and that tag's recorder. */
+  private readonly indexOf = new Map<number, number>();
+  private readonly recorders: Recorder[] = [];
+  private readonly rounding: (number | undefined)[] = [];
+  private readonly paths = new Set<string>();
+  private batch = { ids: new Int32Array(4096), t: new Float64Array(4096), v: new Float64Array(4096), q: new Uint8Array(4096), count: 0 };
+  private timers: NodeJS.Timeout[] = [];
+  private unlisten: (() => void) | null = null;
+  private exited = false;
+
+  constructor(
+    private readonly engine: TagEngine | null,
+    readonly options: HistorianOptions,
+  ) {
+    const tags = options.tags ?? [];
+    tags.forEach((tag, index) => {
+      this.recorders.push(new Recorder(tag.policy));
+      this.rounding.push(tag.decimals === undefined ? undefined : 10 ** tag.decimals);
+      this.paths.add(tag.path);
+      const engineTag = engine?.find(tag.path);
+      if (engineTag) this.indexOf.set(engineTag.id, index);
+    });
+    const config: WorkerConfig = {
+      file: options.file,
+      readonly: options.readonly === true,
+      chunkMs: options.chunkMs,
+      tags: tags.map(({ path, units, description, dataType, group, step, offset }) => ({ path, units, description, dataType, group, step, offset })),
+      retention: options.retention ?? [],
+      flushMs: options.flushMs,
+      retryMs: options.retryMs,
+      maxPending: options.maxPending,
+      maxPageCount: options.maxPageCount,
+      entry: options.workerEntry,
+    };
+    this.lastStatus = {
+      state: 'unavailable', problem: 'starting', file: options.file, fileBytes: 0, tags: 0, samplesStored: 0,
+      pending: 0, dropped: 0, rejected: 0, oldest: null, newest: null,
+    };
+    this.worker = new Worker(options.workerUrl, { workerData: config });
+    this.worker.on('message', (message: FromWorker) => this.received(message));
+    this.worker.on('error', (error) => {
+      this.lastStatus = { ...this.lastStatus, state: 'unavailable', problem: `the historian stopped: ${error.message}` };
+      this.emit();
+    });
+    this.worker.on('exit', () => {
+      this.exited = true;
+      for (const { reject } of this.pending.values()) reject(new Error('the historian has stopped'));
+      this.pending.clear();
+    });
+  }
+
+  /** Whether the historian holds (or records) this tag. */
+  records(path: string): boolean {
+    return this.paths.has(path);
+  }
+
+  /** Review mode: learns the tags from the file. */
+  async loadStoredTags(): Promise<StoredTag[]> {
+    const tags = await this.storedTags();
+    for (const tag of tags) this.paths.add(tag.path);
+    return tags;
+  }
+
+  /** Starts recording the engine's changes (not in review mode). */
+  start(): void {
+    if (!this.engine || this.options.readonly) return;
+    const engine = this.engine;
+    this.unlisten = engine.onChanges((ids) => {
+      for (const id of ids) {
+        const index = this.indexOf.get(id);
+        if (index !== undefined) this.offer(index, engine.tags[id]!);
+      }
+    });
+    this.timers.push(setInterval(() => this.post(), this.options.postMs ?? 100));
+    this.timers.push(
+      setInterval(() => {
+        const now = Date.now();
+        for (const [id, index] of this.indexOf) {
+          const tag = engine.tags[id]!;
+          this.recorders[index]!.heartbeat(now, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
+        }
+      }, 1000),
+    );
+  }
+
+  /** Records one value directly (tests and benchmarks feed the historian without an engine). */
+  record(index: number, t: number, value: number, quality: number): void {
+    this.recorders[index]!.offer(t, value, quality, (rt, rv, rq) => this.add(index, rt, rv, rq));
+  }
+
+  /** Sends what is batched to the worker now. */
+  post(): void {
+    const b = this.batch;
+    if (b.count === 0 || this.exited) return;
+    const message: ToWorker = {
+      type: 'append',
+      ids: b.ids.slice(0, b.count),
+      t: b.t.slice(0, b.count),
+      v: b.v.slice(0, b.count),
+      q: b.q.slice(0, b.count),
+      count: b.count,
+    };
+    this.worker.postMessage(message, [message.ids.buffer, message.t.buffer, message.v.buffer, message.q.buffer] as ArrayBuffer[]);
+    b.count = 0;
+  }
+
+  query(paths: readonly string[], request: SeriesRequest): Promise<QueryReply> {
+    this.post();
+    return this.call({ type: 'query', id: 0, paths, request }) as Promise<QueryReply>;
+  }
+
+  storedTags(): Promise<StoredTag[]> {
+    return this.call({ type: 'tags', id: 0 }) as Promise<StoredTag[]>;
+  }
+
+  /** Posts what is batched and waits until the worker committed it. */
+  async flush(): Promise<HistorianStatus> {
+    this.post();
+    this.lastStatus = (await this.call({ type: 'flush', id: 0 })) as WorkerStatus;
+    return this.status();
+  }
+
+  runRetention(now?: number): Promise<number> {
+    return this.call({ type: 'retention', id: 0, now }) as Promise<number>;
+  }
+
+  status(): HistorianStatus {
+    return { ...this.lastStatus, reviewOnly: this.options.readonly === true };
+  }
+
+  onStatus(listener: (status: HistorianStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops recording, writes what is left and closes the file. */
+  async stop(): Promise<void> {
+    this.unlisten?.();
+    this.unlisten = null;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    this.post();
+    if (!this.exited) {
+      try {
+        await this.call({ type: 'close', id: 0 });
+      } catch {
+        // Already gone.
+      }
+      await this.worker.terminate();
+    }
+    this.listeners.clear();
+  }
+
+  private valueOf(index: number, tag: EngineTag): number {
+    const value = numeric(tag.value);
+    const scale = this.rounding[index];
+    return scale === undefined ? value : Math.round(value * scale) / scale;
+  }
+
+  private offer(index: number, tag: EngineTag): void {
+    this.recorders[index]!.offer(tag.ts, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
+  }
+
+  private add(index: number, t: number, v: number, q: number): void {
+    let b = this.batch;
+    if (b.count === b.ids.length) {
+      const size = b.count * 2;
+      const grown = { ids: new Int32Array(size), t: new Float64Array(size), v: new Float64Array(size), q: new Uint8Array(size), count: b.count };
+      grown.ids.set(b.ids);
+      grown.t.set(b.t);
+      grown.v.set(b.v);
+      grown.q.set(b.q);
+      this.batch = b = grown;
+    }
+    b.ids[b.count] = index;
+    b.t[b.count] = t;
+    b.v[b.count] = v;
+    b.q[b.count] = q;
+    b.count++;
+  }
+
+  private call(message: ToWorker & { id: number }): Promise<unknown> {
+    if (this.exited) return Promise.reject(new Error('the historian has stopped'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private received(message: FromWorker): void {
+    if (message.type === 'status') {
+      this.lastStatus = message.status;
+      this.emit();
+      return;
+    }
+    const waiting = this.pending.get(message.id);
+    if (!waiting) return;
+    this.pending.delete(message.id);
+    if (message.ok) waiting.resolve(message.value);
+    else waiting.reject(new Error(message.error));
+  }
+
+  private emit(): void {
+    const status = this.status();
+    for (const listener of this.listeners) listener(status);
+  }
+}

@@ -1,0 +1,47 @@
+// Messages between the runtime and the historian worker.
+import type { HistorianStatus } from '../../../shared/types';
+import type { SeriesData, SeriesRequest } from './query';
+import type { StoreTag } from './store';
+
+export interface RetentionRule {
+  readonly group: string;
+  readonly maxAgeMs?: number;
+  readonly maxBytes?: number;
+}
+
+export interface WorkerConfig {
+  readonly file: string;
+  readonly readonly: boolean;
+  readonly chunkMs?: number;
+  readonly tags: readonly StoreTag[];
+  readonly retention: readonly RetentionRule[];
+  /** How often unflushed samples are committed (at most 1000 ms: the durability promise). */
+  readonly flushMs?: number;
+  /** How often a file that cannot be opened or written is tried again. */
+  readonly retryMs?: number;
+  /** Samples kept in memory while the file cannot be written; the oldest go first beyond it. */
+  readonly maxPending?: number;
+  readonly maxPageCount?: number;
+  /** For a bootstrap worker that imports the real one (tests run it from source through tsx). */
+  readonly entry?: string;
+}
+
+export type ToWorker =
+  | { readonly type: 'append'; readonly ids: Int32Array; readonly t: Float64Array; readonly v: Float64Array; readonly q: Uint8Array; readonly count: number }
+  | { readonly type: 'query'; readonly id: number; readonly paths: readonly string[]; readonly request: SeriesRequest }
+  | { readonly type: 'status'; readonly id: number }
+  | { readonly type: 'tags'; readonly id: number }
+  | { readonly type: 'flush'; readonly id: number }
+  | { readonly type: 'retention'; readonly id: number; readonly now?: number }
+  | { readonly type: 'close'; readonly id: number };
+
+export type WorkerStatus = Omit<HistorianStatus, 'reviewOnly'>;
+
+export type FromWorker =
+  | { readonly type: 'status'; readonly status: WorkerStatus }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
+
+export interface QueryReply {
+  readonly series: ({ path: string } & SeriesData)[];
+}

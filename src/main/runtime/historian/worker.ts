@@ -1,0 +1,227 @@
+// The historian worker: the one writer of the historian file, off the
+// runtime's event loop, so polling never waits on the disk. It also answers
+// queries, between two writes.
+//
+// When the file cannot be opened or written (a full disk, a read-only or
+// damaged file, another process holding its lock), it says why in its status,
+// keeps what arrives in memory (up to `maxPending` samples, the oldest going
+// first beyond that) and tries again every `retryMs`; nothing on disk is
+// touched until it can be written properly.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, QueryReply, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
+import { querySeries, type SeriesSource } from './query';
+import { SchemaError } from './schema';
+import { SampleBuffer } from './sampleBuffer';
+import { HistorianStore } from './store';
+
+const config = workerData as WorkerConfig;
+const port = parentPort!;
+const FLUSH_MS = Math.min(config.flushMs ?? 1000, 1000);
+const RETRY_MS = config.retryMs ?? 5000;
+const MAX_PENDING = config.maxPending ?? 5_000_000;
+const RETENTION_MS = 3_600_000;
+
+let store: HistorianStore | null = null;
+/** The store's id of each configured tag, by its index in config.tags. */
+let ids: number[] = [];
+let state: WorkerStatus['state'] = 'unavailable';
+let problem: string | null = null;
+/** Samples that arrived before the file could be opened, by config index. */
+const backlog = { ids: [] as number[], buffer: new SampleBuffer() };
+let dropped = 0;
+
+function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port.postMessage(message, transfer);
+}
+
+/** A sentence an operator can act on, for what SQLite (or we) threw. */
+function describe(error: unknown): string {
+  if (error instanceof SchemaError) return `${config.file}: ${error.message}`;
+  const code = (error as { code?: unknown }).code;
+  switch (code) {
+    case 'SQLITE_FULL':
+      return 'the disk is full (or the historian file reached its size cap): history waits in memory until space is free';
+    case 'SQLITE_READONLY':
+    case 'SQLITE_READONLY_DIRECTORY':
+    case 'SQLITE_CANTOPEN':
+    case 'EACCES':
+      return `the historian file cannot be written (${config.file} or its folder is read-only): history waits in memory`;
+    case 'SQLITE_BUSY':
+    case 'SQLITE_LOCKED':
+      return `another process holds the lock on ${config.file}: history waits in memory until it lets go`;
+    case 'SQLITE_CORRUPT':
+    case 'SQLITE_NOTADB':
+      return `${config.file} is damaged (not a valid historian database); it is left untouched: move it aside to start a new one`;
+    case 'SQLITE_IOERR':
+      return `the disk reported an I/O error writing ${config.file}: history waits in memory`;
+    default:
+      return `${config.file}: ${(error as Error).message}`;
+  }
+}
+
+function setState(next: WorkerStatus['state'], why: string | null): void {
+  const changed = next !== state || why !== problem;
+  state = next;
+  problem = why;
+  if (changed) sendStatus();
+}
+
+function status(): WorkerStatus {
+  const summary = store?.summary();
+  return {
+    state,
+    problem,
+    file: config.file,
+    fileBytes: summary?.bytes ?? 0,
+    tags: summary?.tags ?? 0,
+    samplesStored: summary?.samples ?? 0,
+    pending: (store?.pendingCount() ?? 0) + backlog.buffer.count,
+    dropped: dropped + (store?.dropped ?? 0),
+    rejected: store?.rejected ?? 0,
+    oldest: summary?.oldest ?? null,
+    newest: summary?.newest ?? null,
+  };
+}
+
+function sendStatus(): void {
+  try {
+    post({ type: 'status', status: status() });
+  } catch {
+    // The status is informative; a failure to read it must not stop the worker.
+  }
+}
+
+function open(): void {
+  try {
+    store = new HistorianStore(config.file, { readonly: config.readonly, chunkMs: config.chunkMs, maxPageCount: config.maxPageCount });
+    ids = config.readonly ? [] : store.registerTags(config.tags);
+    if (backlog.buffer.count > 0) {
+      const b = backlog.buffer;
+      store.append(backlog.ids.map((index) => ids[index]!), b.t, b.v, b.q, b.count);
+      backlog.ids = [];
+      backlog.buffer = new SampleBuffer();
+    }
+    setState(config.readonly ? 'read_only' : 'ok', null);
+  } catch (error) {
+    store?.close();
+    store = null;
+    setState('unavailable', describe(error));
+    if (!config.readonly) setTimeout(open, RETRY_MS);
+  }
+}
+
+function flush(): void {
+  if (!store || config.readonly) return;
+  try {
+    store.flush();
+    if (state !== 'ok') setState('ok', null);
+  } catch (error) {
+    setState('degraded', describe(error));
+    dropped += store.shed(MAX_PENDING);
+  }
+}
+
+function append(message: Extract<ToWorker, { type: 'append' }>): void {
+  if (config.readonly) return;
+  if (!store) {
+    for (let i = 0; i < message.count; i++) {
+      if (backlog.buffer.count >= MAX_PENDING) {
+        dropped++;
+        continue;
+      }
+      backlog.ids.push(message.ids[i]!);
+      backlog.buffer.push(message.t[i]!, message.v[i]!, message.q[i]!);
+    }
+    return;
+  }
+  const mapped = new Int32Array(message.count);
+  for (let i = 0; i < message.count; i++) mapped[i] = ids[message.ids[i]!]!;
+  store.append(mapped, message.t, message.v, message.q, message.count);
+  // Bulk arrivals (a backlog, a benchmark) seal many windows: write them now rather than hold them.
+  if (store.closedWindows > 256 && state === 'ok') flush();
+}
+
+function query(paths: readonly string[], request: Parameters<typeof querySeries>[1]): QueryReply {
+  const current = store;
+  if (!current) throw new Error(`history is unavailable: ${problem ?? 'the file is not open'}`);
+  return {
+    series: paths.map((path) => {
+      const id = current.idOf(path);
+      if (id === undefined) return { path, ...querySeries(emptySource, request) };
+      const source: SeriesSource = {
+        rows: (from, to) => current.chunkRows(id, from, to),
+        before: (time) => current.chunkBefore(id, time),
+        decode: (row) => current.decode(row),
+        pending: () => current.pendingOf(id),
+      };
+      return { path, ...querySeries(source, request) };
+    }),
+  };
+}
+
+const emptySource: SeriesSource = { rows: () => [], before: () => undefined, decode: () => ({ t: [], v: [], q: [] }), pending: () => undefined };
+
+function retention(now: number): number {
+  if (!store || config.readonly) return 0;
+  let dropped = 0;
+  for (const rule of config.retention) {
+    dropped += store.applyRetention(rule.group, {
+      olderThan: rule.maxAgeMs === undefined ? undefined : now - rule.maxAgeMs,
+      maxBytes: rule.maxBytes,
+    });
+  }
+  return dropped;
+}
+
+function reply(id: number, run: () => unknown, transfer?: (value: unknown) => ArrayBuffer[]): void {
+  try {
+    const value = run();
+    post({ type: 'reply', id, ok: true, value }, transfer?.(value) ?? []);
+  } catch (error) {
+    post({ type: 'reply', id, ok: false, error: store ? describe(error) : (error as Error).message });
+  }
+}
+
+const timers: NodeJS.Timeout[] = [];
+open();
+if (!config.readonly) {
+  timers.push(setInterval(flush, FLUSH_MS));
+  timers.push(setInterval(() => reply(-1, () => retention(Date.now())), RETENTION_MS));
+}
+timers.push(setInterval(sendStatus, 2000));
+
+port.on('message', (message: ToWorker) => {
+  switch (message.type) {
+    case 'append':
+      append(message);
+      return;
+    case 'query':
+      reply(message.id, () => query(message.paths, message.request), (value) =>
+        (value as QueryReply).series.flatMap((s) => [s.t.buffer as ArrayBuffer, s.v.buffer as ArrayBuffer, s.q.buffer as ArrayBuffer]),
+      );
+      return;
+    case 'status':
+      reply(message.id, status);
+      return;
+    case 'tags':
+      reply(message.id, () => store?.tags() ?? []);
+      return;
+    case 'flush':
+      reply(message.id, () => {
+        flush();
+        return status();
+      });
+      return;
+    case 'retention':
+      reply(message.id, () => retention(message.now ?? Date.now()));
+      return;
+    case 'close':
+      flush();
+      for (const timer of timers) clearInterval(timer);
+      store?.close();
+      store = null;
+      post({ type: 'reply', id: message.id, ok: true, value: null });
+      port.close();
+      return;
+  }
+});

@@ -84,7 +84,9 @@ export function datasetTags(): DatasetTag[] {
       tags.push({ path: `${prefix}/AI${n}`, kind: 'register', scale: { ...scale }, step, offset: scale.euMin, decimals });
     } else if (slot < 8) {
       const decimals = (group + slot) % 4 === 0 ? 1 : 2;
-      tags.push({ path: `${prefix}/AV${n}`, kind: 'quiet', decimals, step: 1 / POWERS_OF_TEN[decimals]!, real: slot === 7 });
+      const tag: DatasetTag = { path: `${prefix}/AV${n}`, kind: 'quiet', decimals, step: 1 / POWERS_OF_TEN[decimals]! };
+      if (slot === 7) tag.real = true;
+      tags.push(tag);
     } else {
       tags.push({ path: `${prefix}/${slot === 8 ? 'DI' : 'SP'}${n}`, kind: 'digital', decimals: 0, step: 1 });
     }

@@ -12,6 +12,7 @@ import type {
   DeviceInfo,
   HistorianStatus,
   HistoryResult,
+  HistoryStats,
   SimulatorStatus,
   TagChange,
   TagInfo,
@@ -123,6 +124,12 @@ export const methods = {
   'devices.list': method<DeviceInfo[]>()(z.strictObject({})),
   'history.query': method<HistoryResult>()(historyQuerySchema),
   'history.status': method<HistorianStatus>()(z.strictObject({})),
+  /** Statistics of each tag over a range: min, max, averages, time in Bad quality. */
+  'history.stats': method<{ stats: HistoryStats[] }>()(
+    z
+      .strictObject({ paths: historyQuerySchema.shape.paths, from: timeSchema, to: timeSchema })
+      .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] }),
+  ),
   'trends.list': method<TrendView[]>()(z.strictObject({})),
   'trends.save': method<TrendView[]>()(z.strictObject({ view: trendViewSchema })),
   'trends.delete': method<TrendView[]>()(z.strictObject({ name: z.string().min(1).max(100) })),

@@ -9,6 +9,7 @@ export const METHOD_NAMES = [
   'devices.list',
   'history.query',
   'history.status',
+  'history.stats',
   'trends.list',
   'trends.save',
   'trends.delete',

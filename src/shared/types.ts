@@ -123,6 +123,19 @@ export interface HistoryResult {
   readonly series: HistorySeries[];
 }
 
+/** One tag's statistics over a range; null where the range had no Good value. */
+export interface HistoryStats {
+  readonly path: string;
+  readonly count: number;
+  readonly min: number | null;
+  readonly max: number | null;
+  /** Mean of the recorded samples, and the time-weighted average (values hold until the next sample). */
+  readonly avg: number | null;
+  readonly twa: number | null;
+  readonly goodMs: number;
+  readonly badMs: number;
+}
+
 export type HistorianState = 'ok' | 'degraded' | 'read_only' | 'unavailable';
 
 export interface HistorianStatus {

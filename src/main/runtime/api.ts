@@ -78,6 +78,18 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
 
     'history.status': () => requireHistorian().status(),
 
+    'history.stats': async ({ paths, from, to }) => {
+      const historian = requireHistorian();
+      for (const path of paths) {
+        if (!historian.records(path)) throw new ContractFailure('not_found', `no history for "${path}"`);
+      }
+      try {
+        return await historian.stats(paths, from, to);
+      } catch (error) {
+        throw new ContractFailure('unavailable', (error as Error).message);
+      }
+    },
+
     'trends.list': () => runtime.trendViews.list(),
     'trends.save': ({ view }) => runtime.trendViews.save(view),
     'trends.delete': ({ name }) => runtime.trendViews.delete(name),

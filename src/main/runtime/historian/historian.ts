@@ -2,7 +2,7 @@
 // decides what to record (recorder.ts), and sends batches to the worker that
 // owns the file; queries go to the same worker and come back as columns.
 import { Worker } from 'node:worker_threads';
-import { QUALITY_CODE, type HistorianStatus, type Quality, type TagScalar } from '../../../shared/types';
+import { QUALITY_CODE, type HistorianStatus, type HistoryStats, type Quality, type TagScalar } from '../../../shared/types';
 import type { EngineTag, TagEngine } from '../tags/engine';
 import type { FromWorker, QueryReply, RetentionRule, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
 import type { SeriesRequest } from './query';
@@ -157,6 +157,11 @@ export class Historian {
   query(paths: readonly string[], request: SeriesRequest): Promise<QueryReply> {
     this.post();
     return this.call({ type: 'query', id: 0, paths, request }) as Promise<QueryReply>;
+  }
+
+  stats(paths: readonly string[], from: number, to: number): Promise<{ stats: HistoryStats[] }> {
+    this.post();
+    return this.call({ type: 'stats', id: 0, paths, from, to }) as Promise<{ stats: HistoryStats[] }>;
   }
 
   storedTags(): Promise<StoredTag[]> {

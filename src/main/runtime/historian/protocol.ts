@@ -29,6 +29,7 @@ export interface WorkerConfig {
 export type ToWorker =
   | { readonly type: 'append'; readonly ids: Int32Array; readonly t: Float64Array; readonly v: Float64Array; readonly q: Uint8Array; readonly count: number }
   | { readonly type: 'query'; readonly id: number; readonly paths: readonly string[]; readonly request: SeriesRequest }
+  | { readonly type: 'stats'; readonly id: number; readonly paths: readonly string[]; readonly from: number; readonly to: number }
   | { readonly type: 'status'; readonly id: number }
   | { readonly type: 'tags'; readonly id: number }
   | { readonly type: 'flush'; readonly id: number }

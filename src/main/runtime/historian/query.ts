@@ -309,15 +309,15 @@ interface Interval {
   badMs: number;
 }
 
-function aggregateSeries(
+/** Sweeps the samples of [from, to) into `count` intervals, holding each value until the next sample. */
+function sweep(
   source: SeriesSource,
   rows: readonly ChunkRow[],
   carried: { t: number; v: number; q: number } | null,
-  aggregate: Aggregate,
   from: number,
   to: number,
   intervalMs: number,
-): SeriesData {
+): Interval[] {
   const count = Math.max(1, Math.ceil((to - from) / intervalMs));
   const intervals: Interval[] = Array.from({ length: count }, () => ({
     count: 0, sum: 0, min: Infinity, max: -Infinity, first: NaN, last: NaN, area: 0, goodMs: 0, badMs: 0,
@@ -355,16 +355,53 @@ function aggregateSeries(
     if (Number.isNaN(slot.first)) slot.first = v;
     slot.last = v;
   });
-  hold(Math.min(to, Date.now()));
+  // Nothing is known past now: a live range is not extrapolated.
+  hold(Math.max(from, Math.min(to, Date.now())));
+  return intervals;
+}
 
-  const out = new Columns();
-  for (let k = 0; k < count; k++) {
-    const slot = intervals[k]!;
+function aggregateSeries(
+  source: SeriesSource,
+  rows: readonly ChunkRow[],
+  carried: { t: number; v: number; q: number } | null,
+  aggregate: Aggregate,
+  from: number,
+  to: number,
+  intervalMs: number,
+): SeriesData {
+  const intervals = sweep(source, rows, carried, from, to, intervalMs);
+  const out = new Columns(intervals.length);
+  intervals.forEach((slot, k) => {
     const value = valueOf(aggregate, slot);
     const quality = Number.isNaN(value) ? BAD : slot.badMs > 0 ? QUALITY_CODE.uncertain : QUALITY_CODE.good;
     out.push(from + k * intervalMs, value, quality);
-  }
+  });
   return out.done('aggregate');
+}
+
+/** Statistics of one tag over a range, for reviews: NaN where there was no Good data. */
+export function statsOf(source: SeriesSource, from: number, to: number): RangeStats {
+  const [slot] = sweep(source, source.rows(from, to), carryIn(source, from), from, to, to - from);
+  return {
+    count: slot!.count,
+    min: valueOf('min', slot!),
+    max: valueOf('max', slot!),
+    avg: valueOf('avg', slot!),
+    twa: valueOf('twa', slot!),
+    goodMs: slot!.goodMs,
+    badMs: slot!.badMs,
+  };
+}
+
+export interface RangeStats {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly avg: number;
+  readonly twa: number;
+  /** Time with a Good (or Uncertain) value, and with a Bad one, in the range. */
+  readonly goodMs: number;
+  readonly badMs: number;
 }
 
 function valueOf(aggregate: Aggregate, slot: Interval): number {

@@ -9,7 +9,7 @@
 // touched until it can be written properly.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, QueryReply, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
-import { querySeries, type SeriesSource } from './query';
+import { querySeries, statsOf, type SeriesSource } from './query';
 import { SchemaError } from './schema';
 import { SampleBuffer } from './sampleBuffer';
 import { HistorianStore } from './store';
@@ -141,20 +141,34 @@ function append(message: Extract<ToWorker, { type: 'append' }>): void {
   if (store.closedWindows > 256 && state === 'ok') flush();
 }
 
-function query(paths: readonly string[], request: Parameters<typeof querySeries>[1]): QueryReply {
-  const current = store;
-  if (!current) throw new Error(`history is unavailable: ${problem ?? 'the file is not open'}`);
+function sourceFor(current: HistorianStore, path: string): SeriesSource {
+  const id = current.idOf(path);
+  if (id === undefined) return emptySource;
   return {
-    series: paths.map((path) => {
-      const id = current.idOf(path);
-      if (id === undefined) return { path, ...querySeries(emptySource, request) };
-      const source: SeriesSource = {
-        rows: (from, to) => current.chunkRows(id, from, to),
-        before: (time) => current.chunkBefore(id, time),
-        decode: (row) => current.decode(row),
-        pending: () => current.pendingOf(id),
-      };
-      return { path, ...querySeries(source, request) };
+    rows: (from, to) => current.chunkRows(id, from, to),
+    before: (time) => current.chunkBefore(id, time),
+    decode: (row) => current.decode(row),
+    pending: () => current.pendingOf(id),
+  };
+}
+
+function openStore(): HistorianStore {
+  if (!store) throw new Error(`history is unavailable: ${problem ?? 'the file is not open'}`);
+  return store;
+}
+
+function query(paths: readonly string[], request: Parameters<typeof querySeries>[1]): QueryReply {
+  const current = openStore();
+  return { series: paths.map((path) => ({ path, ...querySeries(sourceFor(current, path), request) })) };
+}
+
+function stats(paths: readonly string[], from: number, to: number) {
+  const current = openStore();
+  const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+  return {
+    stats: paths.map((path) => {
+      const s = statsOf(sourceFor(current, path), from, to);
+      return { path, count: s.count, min: orNull(s.min), max: orNull(s.max), avg: orNull(s.avg), twa: orNull(s.twa), goodMs: s.goodMs, badMs: s.badMs };
     }),
   };
 }
@@ -199,6 +213,9 @@ port.on('message', (message: ToWorker) => {
       reply(message.id, () => query(message.paths, message.request), (value) =>
         (value as QueryReply).series.flatMap((s) => [s.t.buffer as ArrayBuffer, s.v.buffer as ArrayBuffer, s.q.buffer as ArrayBuffer]),
       );
+      return;
+    case 'stats':
+      reply(message.id, () => stats(message.paths, message.from, message.to));
       return;
     case 'status':
       reply(message.id, status);

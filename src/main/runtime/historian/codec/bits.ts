@@ -173,19 +173,26 @@ export class BitReader {
 
   /** Reads `bits` bits (0 <= bits <= 32) as an unsigned number. */
   read(bits: number): number {
-    if (bits > 24) {
-      const hi = this.read(bits - 16);
-      return hi * 65536 + this.read(16);
+    if (this.avail < bits) this.refill(); // leaves at least 25 bits prefetched, unless at the end
+    const avail = this.avail;
+    if (bits <= avail) {
+      if (bits === 0) return 0; // a shift by 32 would be a shift by 0
+      const value = this.acc >>> (32 - bits);
+      this.acc = bits === 32 ? 0 : this.acc << bits;
+      this.avail = avail - bits;
+      return value;
     }
-    if (bits === 0) return 0;
-    if (this.avail < bits) {
-      this.refill();
-      if (this.avail < bits) this.underflow(bits);
-    }
-    const value = this.acc >>> (32 - bits);
-    this.acc <<= bits;
-    this.avail -= bits;
-    return value;
+    // 26..32 bits wanted and fewer prefetched: take those, refill, take the rest.
+    const rest = bits - avail;
+    const high = avail === 0 ? 0 : this.acc >>> (32 - avail);
+    this.acc = 0;
+    this.avail = 0;
+    this.refill();
+    if (this.avail < rest) this.underflow(rest);
+    const low = this.acc >>> (32 - rest);
+    this.acc <<= rest;
+    this.avail -= rest;
+    return ((high << rest) | low) >>> 0;
   }
 
   /**

@@ -40,6 +40,13 @@
 // constant value or a regular tick thus costs a few dozen bits per chunk, not
 // one bit per sample, while short runs cost exactly one bit per sample.
 //
+// What things cost: an hour at 1 Hz of a constant with Good quality is about
+// 45 bytes (header and CRC included); a register changing by a few counts per
+// poll about 6-7 bits per sample; a missed poll a '+1 tick' and a '-1 tick'
+// symbol (5 bits each) plus the split of a run (about 4 bytes in all); a
+// timestamp with a few ms of poll jitter about 5 bits; a float that changes
+// arbitrarily up to 77 bits.
+//
 // Timestamps are integer milliseconds since the epoch, 0 <= t <= 2^53 - 1,
 // strictly increasing. `encodeChunk` refuses anything else with a RangeError
 // naming the index: the caller drops such samples before encoding.
@@ -101,10 +108,18 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const HI = LITTLE_ENDIAN ? 1 : 0;
 const LO = 1 - HI;
 
-// Scratch space reused by every call (the codec is synchronous).
-const writer = new BitWriter(1 << 16);
+// Scratch space reused by every call (the codec is synchronous). After an
+// unusually large chunk it is dropped again rather than kept for good.
+const SCRATCH_SAMPLES = 1 << 16;
+let writer = new BitWriter(1 << 16);
 let kScratch = new Float64Array(4096);
 let fScratch = new Float64Array(4096);
+
+function releaseScratch(): void {
+  writer = new BitWriter(1 << 16);
+  kScratch = new Float64Array(4096);
+  fScratch = new Float64Array(4096);
+}
 
 function scratchK(count: number): Float64Array {
   if (kScratch.length < count) kScratch = new Float64Array(Math.max(count, kScratch.length * 2));
@@ -173,7 +188,9 @@ export function encodeChunk(samples: Samples, step?: number, offset = 0): Uint8A
   }
   w.padToByte();
   w.write(crc32(w.bytes()), 32);
-  return w.bytes().slice();
+  const bytes = w.bytes().slice();
+  if (count > SCRATCH_SAMPLES) releaseScratch();
+  return bytes;
 }
 
 function writeF64(w: BitWriter, x: number): void {
@@ -405,6 +422,14 @@ function encodeFloats(w: BitWriter, v: ArrayLike<number>, count: number): void {
   let ph = u[HI]!;
   let pl = u[LO]!;
   w.write64(ph, pl);
+  // The writer's state lives in locals (see encodeInts). A value costs at most
+  // 2 + 11 + 64 bits, so 10 bytes per value is enough; run codes go through
+  // the writer's methods.
+  w.reserve(count * 10 + 16);
+  const buf = w.buf;
+  let pos = w.pos;
+  let acc = w.acc;
+  let n = w.n;
   let lead = 64; // no window yet: the first non-zero XOR opens one
   let trail = 0;
   let width = 0;
@@ -420,31 +445,43 @@ function encodeFloats(w: BitWriter, v: ArrayLike<number>, count: number): void {
       run++;
       continue;
     }
+    // A short run of '0' symbols rides along as leading zero bits of the header.
+    let zeros = 0;
     if (run !== 0) {
-      writeRun(w, run);
+      if (run < RUN) zeros = run;
+      else {
+        w.pos = pos;
+        w.acc = acc;
+        w.n = n;
+        writeRun(w, run);
+        pos = w.pos;
+        acc = w.acc;
+        n = w.n;
+      }
       run = 0;
     }
     let ld = xh !== 0 ? Math.clz32(xh) : 32 + Math.clz32(xl);
     if (ld > 31) ld = 31;
     const tr = xl !== 0 ? 31 - Math.clz32(xl & -xl) : 63 - Math.clz32(xh & -xh);
     const len = 64 - ld - tr;
-    let sh: number;
-    let sl: number;
+    let head: number;
+    let headBits: number;
     let shift: number;
-    let bits: number;
     // Reuse the previous window when the XOR fits it and it wastes fewer bits than a new header costs.
     if (ld >= lead && tr >= trail && width <= len + 11) {
-      w.write(0b10, 2);
+      head = 0b10;
+      headBits = 2 + zeros;
       shift = trail;
-      bits = width;
     } else {
-      w.write((0b11 << 11) | (ld << 6) | (len - 1), 13);
+      head = (0b11 << 11) | (ld << 6) | (len - 1);
+      headBits = 13 + zeros;
       lead = ld;
       trail = tr;
       width = len;
       shift = tr;
-      bits = len;
     }
+    let sh: number;
+    let sl: number;
     if (shift === 0) {
       sh = xh;
       sl = xl;
@@ -455,11 +492,42 @@ function encodeFloats(w: BitWriter, v: ArrayLike<number>, count: number): void {
       sl = xh >>> (shift - 32);
       sh = 0;
     }
-    if (bits > 32) {
-      w.write(sh, bits - 32);
-      w.write(sl, 32);
-    } else w.write(sl, bits);
+    // Three inline writes: the header, then the window's high and low parts
+    // (the XOR has no bits outside the window, so nothing needs masking).
+    for (let part = 0; part < 3; part++) {
+      let code: number;
+      let bits: number;
+      if (part === 0) {
+        code = head;
+        bits = headBits;
+      } else if (part === 1) {
+        if (width <= 32) continue;
+        code = sh;
+        bits = width - 32;
+      } else {
+        code = sl;
+        bits = width > 32 ? 32 : width;
+      }
+      const free = 32 - n;
+      if (bits < free) {
+        acc = (acc << bits) | code;
+        n += bits;
+      } else {
+        const rest = bits - free;
+        const word = n === 0 ? code : (acc << free) | (code >>> rest);
+        buf[pos] = word >>> 24;
+        buf[pos + 1] = word >>> 16;
+        buf[pos + 2] = word >>> 8;
+        buf[pos + 3] = word;
+        pos += 4;
+        acc = code;
+        n = rest;
+      }
+    }
   }
+  w.pos = pos;
+  w.acc = acc;
+  w.n = n;
   if (run !== 0) writeRun(w, run);
 }
 
@@ -761,20 +829,39 @@ function decodeFloats(r: BitReader, out: Float64Array, count: number): void {
   let lo = r.read(32);
   u[HI] = hi;
   u[LO] = lo;
+  // The reader's state lives in locals (see decodeInts); run codes go through its methods.
+  const buf = r.buf;
+  const end = r.end;
+  let acc = r.acc;
+  let avail = r.avail;
+  let pos = r.pos;
   let trail = -1; // no window yet
   let width = 0;
   let zeros = 0;
   let i = 1;
   while (i < count) {
-    const ones = r.readPrefix(2);
-    if (ones === 0) {
+    while (avail <= 24 && pos < end) {
+      acc |= buf[pos++]! << (24 - avail);
+      avail += 8;
+    }
+    if (acc >= 0) {
+      // '0': the same value again
+      if (avail === 0) throw truncated();
+      acc <<= 1;
+      avail--;
       u[2 * i + HI] = hi;
       u[2 * i + LO] = lo;
       i++;
       if (++zeros === RUN) {
         zeros = 0;
-        const end = i + readRun(r, count - i);
-        for (; i < end; i++) {
+        r.acc = acc;
+        r.avail = avail;
+        r.pos = pos;
+        const stop = i + readRun(r, count - i);
+        acc = r.acc;
+        avail = r.avail;
+        pos = r.pos;
+        for (; i < stop; i++) {
           u[2 * i + HI] = hi;
           u[2 * i + LO] = lo;
         }
@@ -782,19 +869,41 @@ function decodeFloats(r: BitReader, out: Float64Array, count: number): void {
       continue;
     }
     zeros = 0;
-    if (ones === 2) {
-      const header = r.read(11);
-      const lead = header >>> 6;
-      width = (header & 0x3f) + 1;
+    if (acc & 0x40000000) {
+      // '11': a new window, 5 bits of leading zeros and 6 bits of width - 1
+      if (avail < 13) throw truncated();
+      const lead = (acc >>> 25) & 0x1f;
+      width = ((acc >>> 19) & 0x3f) + 1;
+      acc <<= 13;
+      avail -= 13;
       trail = 64 - lead - width;
       if (trail < 0) throw corrupt(`XOR window of ${lead} leading zeros and ${width} bits exceeds 64 bits`);
-    } else if (trail < 0) throw corrupt('XOR window reused before one was opened');
+    } else {
+      // '10': the previous window
+      if (avail < 2) throw truncated();
+      if (trail < 0) throw corrupt('XOR window reused before one was opened');
+      acc <<= 2;
+      avail -= 2;
+    }
+    // The window's `width` bits into sh:sl, in pieces of at most 31 bits.
     let sh = 0;
-    let sl: number;
-    if (width > 32) {
-      sh = r.read(width - 32);
-      sl = r.read(32);
-    } else sl = r.read(width);
+    let sl = 0;
+    let need = width;
+    while (need > 0) {
+      while (avail <= 24 && pos < end) {
+        acc |= buf[pos++]! << (24 - avail);
+        avail += 8;
+      }
+      let take = need < avail ? need : avail;
+      if (take > 31) take = 31;
+      if (take === 0) throw truncated();
+      const piece = acc >>> (32 - take);
+      acc <<= take;
+      avail -= take;
+      sh = (sh << take) | (sl >>> (32 - take));
+      sl = (sl << take) | piece;
+      need -= take;
+    }
     let xh: number;
     let xl: number;
     if (trail === 0) {
@@ -813,6 +922,9 @@ function decodeFloats(r: BitReader, out: Float64Array, count: number): void {
     u[2 * i + LO] = lo;
     i++;
   }
+  r.acc = acc;
+  r.avail = avail;
+  r.pos = pos;
 }
 
 function decodeQualities(r: BitReader, out: Uint8Array, count: number): void {

@@ -3,11 +3,11 @@
 // without Electron.
 //
 //   electron out/main/index.js [--project FILE] [--data DIR]
-import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startApp, type App } from './app';
+import { startApp, startReview, type App } from './app';
 import { appRoot, demoProjectFile, rendererDir } from './paths';
 import { bindIpc } from './transport/ipc';
 import { createDispatch } from './transport/dispatch';
@@ -68,12 +68,52 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
-  const unbind = bindIpc(ipcMain, {
-    dispatch: createDispatch(running.runtime.handlers),
-    openSession: (send) => running.runtime.openSession(send),
-    isTrustedUrl,
-  });
-  createWindow();
+  const bind = (target: App) =>
+    bindIpc(ipcMain, {
+      dispatch: createDispatch(target.runtime.handlers),
+      openSession: (send) => target.runtime.openSession(send),
+      isTrustedUrl,
+    });
+  let unbind = bind(running);
+  const window = createWindow();
+
+  // File > Open historian…: review a historian file read-only, in place of the live runtime.
+  const openHistorian = async () => {
+    const choice = await dialog.showOpenDialog(window, {
+      title: 'Open historian',
+      properties: ['openFile'],
+      filters: [{ name: 'Historian files', extensions: ['db'] }, { name: 'All files', extensions: ['*'] }],
+    });
+    const file = choice.filePaths[0];
+    if (choice.canceled || !file) return;
+    let review: App;
+    try {
+      review = await startReview(file);
+    } catch (error) {
+      dialog.showErrorBox('The historian file cannot be opened', (error as Error).message);
+      return;
+    }
+    unbind();
+    await running.stop();
+    running = review;
+    unbind = bind(running);
+    window.webContents.reload();
+  };
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      {
+        label: 'File',
+        submenu: [
+          { label: 'Open historian…', accelerator: 'CmdOrCtrl+O', click: () => void openHistorian() },
+          { type: 'separator' },
+          { role: 'quit' },
+        ],
+      },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
 
   app.on('window-all-closed', () => app.quit());
   let quitting = false;

@@ -200,7 +200,11 @@ const timers: NodeJS.Timeout[] = [];
 open();
 if (!config.readonly) {
   timers.push(setInterval(flush, FLUSH_MS));
-  timers.push(setInterval(() => reply(-1, () => retention(Date.now())), RETENTION_MS));
+  // Retention: soon after start (a file may have grown while the runtime was off), then hourly.
+  const retain = () => reply(-1, () => retention(Date.now()));
+  const first = setTimeout(retain, 10_000);
+  first.unref();
+  timers.push(setInterval(retain, RETENTION_MS));
 }
 timers.push(setInterval(sendStatus, 2000));
 

@@ -54,7 +54,8 @@
 // Values are stored exactly (bit for bit, NaN, ±Infinity and -0 included).
 // With a declared `step`, the integer kinds are used only when EVERY value
 // round-trips through the decoder's own expression to the identical double;
-// otherwise the chunk falls back to FLOAT. For a scaled register pass the tag
+// otherwise (a NaN, an infinity, a -0, a value off the grid) the chunk falls
+// back to FLOAT, still lossless. For a scaled register pass the tag
 // engine's own gain and euMin (`step = (euMax - euMin) / (rawMax - rawMin)`,
 // `offset = euMin`): the decoder then computes `euMin + k * gain` with
 // k = raw - rawMin, the very expression the engine evaluated. For values

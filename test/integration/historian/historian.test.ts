@@ -165,3 +165,27 @@ tags:
     db.close();
   });
 });
+
+describe('historian across a restart', () => {
+  it('ends every line with a Bad sample when the runtime stops, so the downtime is a gap', async () => {
+    const device = new RawModbusServer();
+    const port = await device.listen();
+    cleanup.push(() => device.close());
+    device.registers[0] = 42;
+    const file = fresh();
+    const project = parseProject(`
+devices: [{ name: plc, driver: modbus-tcp, host: 127.0.0.1, port: ${port}, pollMs: 50 }]
+tags: [{ path: P/A, device: plc, address: "HR:0" }]
+`);
+    const first = new Runtime(project, { historian: { file, ...worker, postMs: 20, flushMs: 100 } });
+    first.start();
+    const from = Date.now();
+    await waitFor(() => first.engine.find('P/A')!.value === 42, 'a value');
+    await first.stop();
+    const second = new Runtime(project, { historian: { file, ...worker, postMs: 20, flushMs: 100 } });
+    cleanup.push(() => second.stop());
+    const result = await second.handlers['history.query']({ paths: ['P/A'], from, to: Date.now() + 1000 });
+    const q = Array.from(result.series[0]!.q);
+    expect(q).toEqual([0, 2]);
+  });
+});

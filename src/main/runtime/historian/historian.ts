@@ -190,6 +190,15 @@ export class Historian {
 
   /** Stops recording, writes what is left and closes the file. */
   async stop(): Promise<void> {
+    if (this.unlisten && this.engine) {
+      // Nothing is known while the runtime is off: end every tag's line with a
+      // Bad sample, so a trend shows a gap there rather than a held value.
+      const now = Date.now();
+      for (const [id, index] of this.indexOf) {
+        const tag = this.engine.tags[id]!;
+        if (tag.ts <= now) this.recorders[index]!.offer(now, this.valueOf(index, tag), QUALITY_CODE.bad, (t, v, q) => this.add(index, t, v, q));
+      }
+    }
     this.unlisten?.();
     this.unlisten = null;
     for (const timer of this.timers) clearInterval(timer);

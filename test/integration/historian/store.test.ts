@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { querySeries, type SeriesSource } from '../../../src/main/runtime/historian/query';
 import { SchemaError } from '../../../src/main/runtime/historian/schema';
+import { raster } from '../../helpers/raster';
 import { HistorianStore, type StoreTag } from '../../../src/main/runtime/historian/store';
 
 const dir = mkdtempSync(join(tmpdir(), 'historian-store-'));
@@ -36,6 +37,7 @@ function sourceOf(store: HistorianStore, id: number): SeriesSource {
     rows: (from, to) => store.chunkRows(id, from, to),
     before: (time) => store.chunkBefore(id, time),
     decode: (row) => store.decode(row),
+    segments: (row) => store.segmentsOf(row),
     pending: () => store.pendingOf(id),
   };
 }
@@ -95,6 +97,29 @@ describe('historian store', () => {
     store.flush(start + 3 * HOUR);
     const bytes = store.db.prepare('SELECT sum(bytes) AS n FROM chunks WHERE tag_id = ?').get(ids[0]) as { n: number };
     expect(bytes.n / 7200).toBeLessThan(1);
+  });
+
+  it('answers M4 over segmented chunks with the same pixels as the raw samples', () => {
+    const store = storeAt(fresh());
+    const ids = store.registerTags(TAGS);
+    const start = 1_700_000_000_000 - (1_700_000_000_000 % HOUR);
+    feed(store, ids, start, 6 * 3600);
+    store.flush(start + 7 * HOUR);
+    const segments = store.db.prepare('SELECT count(*) AS n FROM chunk_data WHERE segments IS NOT NULL').get() as { n: number };
+    expect(segments.n).toBe(12);
+    for (const id of ids) {
+      for (const width of [37, 500, 1500]) {
+        const from = start;
+        const to = start + 6 * HOUR;
+        const m4 = querySeries(sourceOf(store, id), { from, to, maxPoints: width * 4 });
+        const raw = querySeries(sourceOf(store, id), { from, to });
+        expect(m4.mode).toBe('m4');
+        const values = Array.from(raw.v).filter((v) => !Number.isNaN(v));
+        const lo = Math.min(...values);
+        const hi = Math.max(...values);
+        expect(raster(m4.t, m4.v, from, to, width, lo, hi)).toEqual(raster(raw.t, raw.v, from, to, width, lo, hi));
+      }
+    }
   });
 
   it('refuses samples that are not after the last one, and counts them', () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { querySeries, type DecodedSamples, type SeriesSource } from '../../../src/main/runtime/historian/query';
 import type { ChunkRow } from '../../../src/main/runtime/historian/store';
 import { Prng } from '../../../src/shared/prng';
+import { raster } from '../../helpers/raster';
 
 interface Sample { t: number; v: number; q: number }
 
@@ -45,23 +46,6 @@ function signal(n: number, seed = 1, badEvery = 0): Sample[] {
     level += prng.gaussian(1);
     return { t: 1_000_000 + i * 1000, v: Math.round(level * 10) / 10, q: badEvery && i % badEvery < 5 ? 2 : 0 };
   });
-}
-
-/** Rasterises a polyline (gaps at NaN) into columns of covered pixel rows. */
-function raster(t: ArrayLike<number>, v: ArrayLike<number>, from: number, to: number, width: number, lo: number, hi: number): string[] {
-  const cols: Set<number>[] = Array.from({ length: width }, () => new Set());
-  const x = (time: number) => ((time - from) / (to - from)) * width;
-  const y = (value: number) => Math.floor(((value - lo) / (hi - lo)) * 400);
-  for (let i = 1; i < t.length; i++) {
-    if (Number.isNaN(v[i]!) || Number.isNaN(v[i - 1]!)) continue;
-    const [x0, y0, x1, y1] = [x(t[i - 1]!), v[i - 1]!, x(t[i]!), v[i]!];
-    for (let c = Math.max(0, Math.floor(x0)); c <= Math.min(width - 1, Math.floor(x1)); c++) {
-      const ya = x1 === x0 ? y0 : y0 + ((y1 - y0) * (Math.max(c, x0) - x0)) / (x1 - x0);
-      const yb = x1 === x0 ? y1 : y0 + ((y1 - y0) * (Math.min(c + 1, x1) - x0)) / (x1 - x0);
-      for (let p = y(Math.min(ya, yb)); p <= y(Math.max(ya, yb)); p++) cols[c]!.add(p);
-    }
-  }
-  return cols.map((set) => [...set].sort((a, b) => a - b).join(','));
 }
 
 describe('history queries', () => {

@@ -12,6 +12,7 @@
 import type { Aggregate } from '../../../shared/contract';
 import { QUALITY_CODE } from '../../../shared/types';
 import type { SampleBuffer } from './sampleBuffer';
+import type { Segment } from './segments';
 import type { ChunkRow } from './store';
 
 const BAD = QUALITY_CODE.bad;
@@ -27,6 +28,8 @@ export interface SeriesSource {
   rows(from: number, to: number): ChunkRow[];
   before(time: number): ChunkRow | undefined;
   decode(row: ChunkRow): DecodedSamples;
+  /** A sealed chunk's segments (statistics, each decodable alone), where the store keeps them. */
+  segments?(row: ChunkRow): { segments: readonly Segment[]; decode: (segment: Segment) => DecodedSamples } | null;
   pending(): SampleBuffer | undefined;
 }
 
@@ -275,6 +278,11 @@ function m4(source: SeriesSource, rows: readonly ChunkRow[], from: number, to: n
     }
   };
 
+  const feedDecoded = (s: DecodedSamples, allGood: boolean) => {
+    if (allGood) feedGood(s, s.t.length);
+    else for (let i = 0; i < s.t.length; i++) sample(s.t[i]!, s.v[i]!, s.q[i]!);
+  };
+
   for (const row of rows) {
     const inside = row.t_start >= from && row.t_end <= to && row.t_start > latest;
     if (inside && row.good_count === row.count && row.count >= 4 && columnOf(row.t_start) === columnOf(row.t_end)) {
@@ -287,9 +295,25 @@ function m4(source: SeriesSource, rows: readonly ChunkRow[], from: number, to: n
       sample(row.t_end, row.v_last!, row.q_last);
       continue;
     }
-    const s = source.decode(row);
-    if (row.good_count === row.count) feedGood(s, s.t.length);
-    else for (let i = 0; i < s.t.length; i++) sample(s.t[i]!, s.v[i]!, s.q[i]!);
+    // A chunk across a column boundary: its segments that sit inside one column
+    // stand in by their statistics; only the others are decoded.
+    const parts = inside ? source.segments?.(row) : null;
+    if (parts) {
+      for (const segment of parts.segments) {
+        if (segment.good === segment.count && segment.count >= 4 && segment.tFirst > latest && columnOf(segment.tFirst) === columnOf(segment.tLast)) {
+          const span = segment.tLast - segment.tFirst;
+          const q = segment.qFirst === segment.qLast ? segment.qFirst : QUALITY_CODE.uncertain;
+          sample(segment.tFirst, segment.first, segment.qFirst);
+          sample(segment.tFirst + span / 3, segment.min, q);
+          sample(segment.tFirst + (2 * span) / 3, segment.max, q);
+          sample(segment.tLast, segment.last, segment.qLast);
+        } else {
+          feedDecoded(parts.decode(segment), segment.good === segment.count);
+        }
+      }
+      continue;
+    }
+    feedDecoded(source.decode(row), row.good_count === row.count);
   }
   const pending = source.pending();
   if (pending) for (let i = 0; i < pending.count; i++) sample(pending.t[i]!, pending.v[i]!, pending.q[i]!);

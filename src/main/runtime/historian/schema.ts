@@ -42,7 +42,9 @@ const MIGRATIONS: Record<number, string> = {
       q_last INTEGER NOT NULL,
       bytes INTEGER NOT NULL
     );
-    CREATE TABLE chunk_data (id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE, data BLOB NOT NULL);
+    -- segments: for a sealed chunk, the statistics of its independently
+    -- decodable segments (segments.ts); null for a piece (one codec stream).
+    CREATE TABLE chunk_data (id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE, data BLOB NOT NULL, segments BLOB);
     CREATE UNIQUE INDEX chunks_by_tag_time ON chunks (tag_id, t_start);
     CREATE INDEX chunks_by_time ON chunks (t_end);
   `,

@@ -9,7 +9,8 @@
 // sealed chunk. Only unflushed samples are held in memory.
 import Database from 'better-sqlite3';
 import { QUALITY_CODE } from '../../../shared/types';
-import { decodeChunk, encodeChunk } from './codec/chunk';
+import { decodeChunk, encodeChunk, type DecodedChunk } from './codec/chunk';
+import { decodeSegment, decodeSegmented, encodeSegmented, readSegments, type Segment } from './segments';
 import { checkReadable, migrate } from './schema';
 import { SampleBuffer } from './sampleBuffer';
 
@@ -125,7 +126,7 @@ export class HistorianStore {
       `INSERT INTO chunks (tag_id, t_start, t_end, window, sealed, count, good_count, v_min, v_max, v_first, v_last, q_first, q_last, bytes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertData = this.db.prepare('INSERT INTO chunk_data (id, data) VALUES (?, ?)');
+    this.insertData = this.db.prepare('INSERT INTO chunk_data (id, data, segments) VALUES (?, ?, ?)');
     this.deletePieceData = this.db.prepare(
       'DELETE FROM chunk_data WHERE id IN (SELECT id FROM chunks WHERE tag_id = ? AND window = ? AND sealed = 0)',
     );
@@ -133,9 +134,10 @@ export class HistorianStore {
     this.selectPieces = this.db.prepare(
       'SELECT d.data FROM chunks c JOIN chunk_data d ON d.id = c.id WHERE c.tag_id = ? AND c.window = ? AND c.sealed = 0 ORDER BY c.t_start',
     );
-    this.selectRows = this.db.prepare(`SELECT ${columns} FROM chunks WHERE tag_id = ? AND t_end >= ? AND t_start <= ? ORDER BY t_start`);
+    // Rows as arrays, made into objects here: half the cost of better-sqlite3's own objects for a year of hours.
+    this.selectRows = this.db.prepare(`SELECT ${columns} FROM chunks WHERE tag_id = ? AND t_end >= ? AND t_start <= ? ORDER BY t_start`).raw(true);
     this.selectBefore = this.db.prepare(`SELECT ${columns} FROM chunks WHERE tag_id = ? AND t_start < ? ORDER BY t_start DESC LIMIT 1`);
-    this.selectData = this.db.prepare('SELECT data FROM chunk_data WHERE id = ?');
+    this.selectData = this.db.prepare('SELECT data, segments FROM chunk_data WHERE id = ?');
     if (!this.readonly) this.recoverOpenWindows();
   }
 
@@ -274,7 +276,10 @@ export class HistorianStore {
   }
 
   chunkRows(id: number, from: number, to: number): ChunkRow[] {
-    return this.selectRows.all(id, from, to) as ChunkRow[];
+    return (this.selectRows.all(id, from, to) as number[][]).map((r) => ({
+      id: r[0]!, t_start: r[1]!, t_end: r[2]!, count: r[3]!, good_count: r[4]!, v_min: r[5]!, v_max: r[6]!,
+      v_first: r[7]!, v_last: r[8]!, q_first: r[9]!, q_last: r[10]!,
+    }));
   }
 
   /** The chunk holding the last sample before `time`, for the value carried into a range. */
@@ -282,9 +287,16 @@ export class HistorianStore {
     return this.selectBefore.get(id, time) as ChunkRow | undefined;
   }
 
-  decode(row: ChunkRow): ReturnType<typeof decodeChunk> {
-    const { data } = this.selectData.get(row.id) as { data: Buffer };
-    return decodeChunk(data);
+  decode(row: ChunkRow): DecodedChunk {
+    const { data, segments } = this.selectData.get(row.id) as { data: Buffer; segments: Buffer | null };
+    return segments ? decodeSegmented(data, segments) : decodeChunk(data);
+  }
+
+  /** A sealed chunk's segments, each decodable on its own; null for a piece. */
+  segmentsOf(row: ChunkRow): { segments: Segment[]; decode: (segment: Segment) => DecodedChunk } | null {
+    const { data, segments } = this.selectData.get(row.id) as { data: Buffer; segments: Buffer | null };
+    if (!segments) return null;
+    return { segments: readSegments(segments), decode: (segment) => decodeSegment(data, segment) };
   }
 
   idOf(path: string): number | undefined {
@@ -364,7 +376,9 @@ export class HistorianStore {
 
   private writeChunk(id: number, window: number, encoding: OpenWindow, samples: SampleBuffer, sealed: boolean): void {
     const n = samples.count;
-    const data = encodeChunk({ t: samples.t, v: samples.v, q: samples.q, count: n }, encoding.step, encoding.offset);
+    const { data, index } = sealed
+      ? encodeSegmented(samples, window * this.chunkMs, this.chunkMs, encoding.step, encoding.offset)
+      : { data: encodeChunk({ t: samples.t, v: samples.v, q: samples.q, count: n }, encoding.step, encoding.offset), index: null };
     let min = Infinity;
     let max = -Infinity;
     let good = 0;
@@ -393,9 +407,9 @@ export class HistorianStore {
       last,
       samples.q[0],
       samples.q[n - 1],
-      data.byteLength,
+      data.byteLength + (index?.byteLength ?? 0),
     );
-    this.insertData.run(info.lastInsertRowid, data);
+    this.insertData.run(info.lastInsertRowid, data, index);
   }
 
   private lastTimeOf(id: number): number {

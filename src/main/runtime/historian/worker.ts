@@ -148,6 +148,7 @@ function sourceFor(current: HistorianStore, path: string): SeriesSource {
     rows: (from, to) => current.chunkRows(id, from, to),
     before: (time) => current.chunkBefore(id, time),
     decode: (row) => current.decode(row),
+    segments: (row) => current.segmentsOf(row),
     pending: () => current.pendingOf(id),
   };
 }

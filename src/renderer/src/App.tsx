@@ -1,33 +1,91 @@
-// The application shell: header (product, connection, clock), the device
-// panel on the left (with the demo plant's fault panel under it when a
-// simulator runs), the tag browser as the main area, a status bar.
+// The application shell: header (product, the Tags / Trends tabs, the
+// historian's and the connection's state, clock), then the view: the tag
+// browser (with the device panel on the left, and the demo plant's fault
+// panel under it when a simulator runs) or the trends; a status bar.
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useClient, type ConnectionState } from './api';
 import { DevicePanel } from './features/devices/DevicePanel';
+import { HistorianBanner, HistorianStatusMark, ReviewBadge } from './features/history/HistorianStatusMark';
 import { SimulatorPanel } from './features/simulator/SimulatorPanel';
 import { SEARCH_INPUT_ID } from './features/tags/SearchBox';
 import { TagBrowser } from './features/tags/TagBrowser';
-import { useHmi } from './stores';
+import { TREND_ADD_INPUT_ID } from './features/trends/TagPicker';
+import { TrendsView } from './features/trends/TrendsView';
+import { useHmi, type AppView } from './stores';
 import { Clock } from './ui/Clock';
 import { formatCount, formatTime } from './ui/format';
+import { isTagDrag } from './ui/tagDrag';
 
 export function App() {
   useGlobalKeys();
   const connection = useHmi((s) => s.connection);
+  const view = useHmi((s) => s.view);
   return (
     <div className="app" data-link={connection}>
       <Header />
       <LinkLostBanner />
-      <main className="app-body">
-        <div className="sidebar">
-          <DevicePanel />
-          <SimulatorPanel />
-        </div>
-        <TagBrowser />
+      <HistorianBanner />
+      <main className="app-body" data-view={view} id={`view-${view}`} role="tabpanel" aria-labelledby={`tab-${view}`}>
+        {view === 'tags' ? (
+          <>
+            <div className="sidebar">
+              <DevicePanel />
+              <SimulatorPanel />
+            </div>
+            <TagBrowser />
+          </>
+        ) : (
+          <TrendsView />
+        )}
       </main>
       <StatusBar />
     </div>
+  );
+}
+
+const VIEWS: readonly { view: AppView; label: string; key: string }[] = [
+  { view: 'tags', label: 'Tags', key: 'Alt+1' },
+  { view: 'trends', label: 'Trends', key: 'Alt+2' },
+];
+
+/** The views as tabs. A tag dragged over "Trends" opens it, so it can be dropped on the chart. */
+function ViewTabs() {
+  const current = useHmi((s) => s.view);
+  const setView = useHmi((s) => s.setView);
+  return (
+    <nav className="view-tabs" role="tablist" aria-label="Views">
+      {VIEWS.map(({ view, label, key }) => (
+        <button
+          key={view}
+          id={`tab-${view}`}
+          type="button"
+          role="tab"
+          className="view-tab"
+          data-testid={`view-tab-${view}`}
+          aria-selected={current === view}
+          aria-controls={`view-${view}`}
+          aria-keyshortcuts={key}
+          tabIndex={current === view ? 0 : -1}
+          title={`${label}   (${key})`}
+          onClick={() => setView(view)}
+          onKeyDown={(e) => {
+            if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+            e.preventDefault();
+            const next = VIEWS[(VIEWS.findIndex((v) => v.view === view) + 1) % VIEWS.length]!;
+            setView(next.view);
+            document.getElementById(`tab-${next.view}`)?.focus();
+          }}
+          onDragOver={(e) => {
+            if (view !== 'trends' || !isTagDrag(e)) return;
+            e.preventDefault();
+            setView('trends');
+          }}
+        >
+          {label}
+        </button>
+      ))}
+    </nav>
   );
 }
 
@@ -49,7 +107,10 @@ function Header() {
         <span className="brand-name">SCADA/HMI</span>
         <span className="brand-sub">Workstation</span>
       </div>
+      <ViewTabs />
+      <ReviewBadge />
       <div className="header-spacer" />
+      <HistorianStatusMark />
       <div
         className="connection"
         data-testid="connection-state"
@@ -87,29 +148,57 @@ function LinkLostBanner() {
 }
 
 function StatusBar() {
-  const { total, streamCount, status } = useHmi(
-    useShallow((s) => ({ total: s.tags.length, streamCount: s.streamCount, status: s.catalogStatus })),
+  const { total, streamCount, status, view, notice, penCount } = useHmi(
+    useShallow((s) => ({
+      total: s.tags.length,
+      streamCount: s.streamCount,
+      status: s.catalogStatus,
+      view: s.view,
+      notice: s.trendNotice,
+      penCount: s.pens.length,
+    })),
   );
   return (
     <footer className="status-bar">
       <span>{status === 'ready' ? `${formatCount(total)} tags` : status === 'loading' ? 'Loading…' : 'Tags unavailable'}</span>
       <span className="status-sep" />
-      <span>{formatCount(streamCount)} live</span>
+      {view === 'tags' ? <span>{formatCount(streamCount)} live</span> : <span>{penCount} pens</span>}
+      {notice !== null && (
+        <>
+          <span className="status-sep" />
+          <span className="status-notice" role="status" data-testid="status-notice">
+            {notice}
+          </span>
+        </>
+      )}
       <span className="status-grow" />
-      <span className="muted">↑↓ select · Enter write · / search · Esc close</span>
+      <span className="muted">
+        {view === 'tags'
+          ? '↑↓ select · Enter write · Shift+F10 menu · / search · Alt+2 trends'
+          : 'Wheel zoom · drag zoom · Shift+drag pan · ←→ pan · +− zoom · L live · / add pen · Alt+1 tags'}
+      </span>
     </footer>
   );
 }
 
-/** "/" (or Ctrl+F) jumps to the search box from anywhere but a text field. */
+/**
+ * Alt+1 / Alt+2 switch views. "/" (or Ctrl+F) jumps to the view's search box
+ * (the tag filter, or the trend's "Add pen") from anywhere but a text field.
+ */
 function useGlobalKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && !e.ctrlKey && !e.metaKey && (e.code === 'Digit1' || e.code === 'Digit2')) {
+        e.preventDefault();
+        useHmi.getState().setView(e.code === 'Digit1' ? 'tags' : 'trends');
+        return;
+      }
       const target = e.target as HTMLElement | null;
       const typing = (target?.closest('input, textarea, select, dialog') ?? null) !== null;
       const wantsSearch = (e.key === '/' && !typing) || (e.key === 'f' && (e.ctrlKey || e.metaKey));
       if (!wantsSearch) return;
-      const search = document.getElementById(SEARCH_INPUT_ID);
+      const id = useHmi.getState().view === 'trends' ? TREND_ADD_INPUT_ID : SEARCH_INPUT_ID;
+      const search = document.getElementById(id);
       if (!(search instanceof HTMLInputElement)) return;
       e.preventDefault();
       search.focus();

@@ -1,10 +1,14 @@
 // Wires the client to the stores for the life of the window: connection
-// state, the tag catalogue, the devices and their status stream. The tag
-// value stream is opened by the tag table, for the rows it shows.
+// state, the tag catalogue, the devices and their status stream, and the
+// historian's status (polled: it has no event stream). The tag value stream
+// is opened by the tag table, for the rows it shows, and by the trend chart
+// for its pens.
 import { ApiError, type ScadaClient } from './api';
 import { liveValues, useHmi } from './stores';
 
 const RETRY_MS = 2_000;
+/** How often the historian's status is asked for. */
+const HISTORIAN_POLL_MS = 5_000;
 
 export function startSession(client: ScadaClient): () => void {
   const store = useHmi;
@@ -41,6 +45,22 @@ export function startSession(client: ScadaClient): () => void {
     }
   };
 
+  let historianInFlight = false;
+  const loadHistorian = async (): Promise<void> => {
+    if (historianInFlight) return;
+    historianInFlight = true;
+    try {
+      const status = await client['history.status']({});
+      if (!disposed) store.getState().setHistorian(status);
+    } catch (error) {
+      // While the link is down the link banner says so; the historian is not the news.
+      if (!disposed && store.getState().connection !== 'reconnecting') store.getState().setHistorianError(describe(error));
+    } finally {
+      historianInFlight = false;
+    }
+  };
+  const historianTimer = setInterval(() => void loadHistorian(), HISTORIAN_POLL_MS);
+
   store.getState().setConnection(client.connection.get());
   const offConnection = client.connection.subscribe((state) => {
     const previous = store.getState().connection;
@@ -51,6 +71,7 @@ export function startSession(client: ScadaClient): () => void {
     const { catalogStatus, devicesError } = store.getState();
     if (previous === 'reconnecting' || devicesError !== null) void loadDevices();
     if (catalogStatus === 'error') void loadCatalog();
+    void loadHistorian();
   });
 
   const endDeviceStatus = client.subscribe('devices.status', {}, (devices) => {
@@ -59,9 +80,11 @@ export function startSession(client: ScadaClient): () => void {
 
   void loadCatalog();
   void loadDevices();
+  void loadHistorian();
 
   return () => {
     disposed = true;
+    clearInterval(historianTimer);
     if (retryTimer !== null) clearTimeout(retryTimer);
     offConnection();
     endDeviceStatus();

@@ -1,3 +1,15 @@
 export { useHmi, type HmiState } from './store';
 export { liveValues, LiveValueCache, type LiveValueListener } from './liveValues';
 export type { CatalogStatus } from './catalogSlice';
+export type { AppView } from './viewSlice';
+export { isReview } from './historianSlice';
+export {
+  DEFAULT_RANGE,
+  MAX_PENS,
+  nextPenColor,
+  PEN_COLORS,
+  sameRange,
+  type AddPenResult,
+  type TrendPen,
+  type TrendRange,
+} from './trendSlice';

@@ -1,6 +1,7 @@
 // The HMI's one zustand store, combined from slices. It holds structure only
-// (which tags and devices exist, what is selected, the connection state);
-// live values are in `liveValues` and never re-render anything but a cell.
+// (which tags and devices exist, what is selected, the connection state, the
+// trend's pens and range); live values are in `liveValues` and never
+// re-render anything but a cell, trend samples live in the chart.
 // Usable outside React (`useHmi.getState()`): the event listeners in
 // `session.ts` write into it directly.
 import { create } from 'zustand';
@@ -8,12 +9,24 @@ import { createBrowseSlice, type BrowseSlice } from './browseSlice';
 import { createCatalogSlice, type CatalogSlice } from './catalogSlice';
 import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
+import { createHistorianSlice, type HistorianSlice } from './historianSlice';
+import { createTrendSlice, type TrendSlice } from './trendSlice';
+import { createViewSlice, type ViewSlice } from './viewSlice';
 
-export type HmiState = CatalogSlice & BrowseSlice & DevicesSlice & ConnectionSlice;
+export type HmiState = CatalogSlice &
+  BrowseSlice &
+  DevicesSlice &
+  ConnectionSlice &
+  ViewSlice &
+  HistorianSlice &
+  TrendSlice;
 
 export const useHmi = create<HmiState>()((...a) => ({
   ...createCatalogSlice(...a),
   ...createBrowseSlice(...a),
   ...createDevicesSlice(...a),
   ...createConnectionSlice(...a),
+  ...createViewSlice(...a),
+  ...createHistorianSlice(...a),
+  ...createTrendSlice(...a),
 }));

@@ -1,9 +1,11 @@
 // The tag browser: folder tree, search, the virtualised table and the
-// selected tag's details.
-import { useDeferredValue, useEffect, useMemo, useRef } from 'react';
+// selected tag's details; a row's context menu adds it to the trend.
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useHmi } from '../../stores';
+import { ContextMenu, type MenuItem } from '../../ui/ContextMenu';
 import { formatCount } from '../../ui/format';
+import { addPenWithNotice } from '../trends/penActions';
 import { filterTags } from './filter';
 import { FolderTree } from './FolderTree';
 import { SearchBox } from './SearchBox';
@@ -31,6 +33,9 @@ export function TagBrowser() {
     [tags, lowerPaths, folder, deferredSearch],
   );
   const gridRef = useRef<HTMLDivElement>(null);
+  const [menu, setMenu] = useState<{ path: string; x: number; y: number } | null>(null);
+  const openMenu = useCallback((path: string, x: number, y: number) => setMenu({ path, x, y }), []);
+  const closeMenu = useCallback(() => setMenu(null), []);
 
   // When the write dialog closes, the keyboard goes back to the table.
   const hadDialog = useRef(false);
@@ -68,10 +73,31 @@ export function TagBrowser() {
             )}
           </div>
         </div>
-        <TagTable rows={rows} gridRef={gridRef} emptyText={emptyText} />
+        <TagTable rows={rows} gridRef={gridRef} emptyText={emptyText} onMenu={openMenu} />
         <TagDetails />
       </div>
       <WriteDialog />
+      {menu && <TagMenu path={menu.path} x={menu.x} y={menu.y} onClose={closeMenu} />}
     </section>
   );
+}
+
+function TagMenu({ path, x, y, onClose }: { path: string; x: number; y: number; onClose: () => void }) {
+  const tag = useHmi((s) => s.byPath.get(path));
+  const openWrite = useHmi((s) => s.openWrite);
+  const setView = useHmi((s) => s.setView);
+  const items: MenuItem[] = [
+    { id: 'trend', label: 'Add to trend', testId: 'tag-context-add', onSelect: () => addPenWithNotice(path) },
+    {
+      id: 'trend-open',
+      label: 'Add to trend and open Trends',
+      testId: 'tag-context-add-open',
+      onSelect: () => {
+        addPenWithNotice(path);
+        setView('trends');
+      },
+    },
+  ];
+  if (tag?.writable) items.push({ id: 'write', label: 'Write…', testId: 'tag-context-write', onSelect: () => openWrite(path) });
+  return <ContextMenu x={x} y={y} label={path} items={items} onClose={onClose} />;
 }

@@ -1,12 +1,14 @@
 // One row of the tag table. Its live cells (value, quality, timestamp) are
 // empty in JSX and painted from the live-value cache by a listener on this
 // row's path: a value change touches three text nodes and nothing else.
+// A row can be dragged (onto the trend chart) and has a context menu.
 import { memo, useLayoutEffect, useRef, type Ref } from 'react';
 import { leafName, parentFolder } from '../../../../shared/tagPath';
 import type { TagInfo, TagValue } from '../../../../shared/types';
 import { liveValues } from '../../stores';
 import { formatTime, formatValue } from '../../ui/format';
 import { paintQuality } from '../../ui/QualityMark';
+import { startTagDrag } from '../../ui/tagDrag';
 
 export interface TagRowProps {
   readonly tag: TagInfo;
@@ -15,11 +17,13 @@ export interface TagRowProps {
   readonly rowRef: Ref<HTMLDivElement>;
   readonly onSelect: (path: string) => void;
   readonly onWrite: (path: string) => void;
+  /** Opens the row's context menu at a screen position. */
+  readonly onMenu: (path: string, x: number, y: number) => void;
 }
 
 export const rowId = (index: number) => `tag-row-${index}`;
 
-export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, onSelect, onWrite }: TagRowProps) {
+export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, onSelect, onWrite, onMenu }: TagRowProps) {
   const valueRef = useRef<HTMLSpanElement>(null);
   const qualityRef = useRef<HTMLSpanElement>(null);
   const tsRef = useRef<HTMLSpanElement>(null);
@@ -56,8 +60,15 @@ export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, onSel
       data-testid="tag-row"
       data-path={tag.path}
       data-writable={tag.writable}
+      draggable
+      onDragStart={(e) => startTagDrag(e, tag.path)}
       onMouseDown={() => onSelect(tag.path)}
       onDoubleClick={() => tag.writable && onWrite(tag.path)}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        onSelect(tag.path);
+        onMenu(tag.path, e.clientX, e.clientY);
+      }}
     >
       <span role="gridcell" className="cell cell-path" title={tag.description ? `${tag.path}\n${tag.description}` : tag.path}>
         {folder !== '' && <span className="path-folder">{folder}/</span>}

@@ -4,7 +4,7 @@
 // body only when the range of rows in view changes.
 //
 // Keys: ↑/↓ select, PgUp/PgDn page, Home/End jump, Enter writes the selected
-// tag if it is writable.
+// tag if it is writable, Shift+F10 (or the menu key) opens its context menu.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type RefObject } from 'react';
 import type { TagInfo } from '../../../../shared/types';
@@ -20,9 +20,10 @@ interface TagTableProps {
   readonly rows: readonly TagInfo[];
   readonly gridRef: RefObject<HTMLDivElement | null>;
   readonly emptyText: string;
+  readonly onMenu: (path: string, x: number, y: number) => void;
 }
 
-export function TagTable({ rows, gridRef, emptyText }: TagTableProps) {
+export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
   const selectedPath = useHmi((s) => s.selectedPath);
   const selectTag = useHmi((s) => s.selectTag);
   const openWrite = useHmi((s) => s.openWrite);
@@ -74,6 +75,15 @@ export function TagTable({ rows, gridRef, emptyText }: TagTableProps) {
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.altKey || e.metaKey) return;
+    if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+      const tag = rows[selectedIndex];
+      const row = document.getElementById(rowId(selectedIndex));
+      if (!tag || !row) return;
+      e.preventDefault();
+      const rect = row.getBoundingClientRect();
+      onMenu(tag.path, rect.left + 40, rect.bottom);
+      return;
+    }
     const page = Math.max(1, Math.floor(((gridRef.current?.clientHeight ?? 0) - HEAD_HEIGHT) / ROW_HEIGHT) - 1);
     const at = selectedIndex;
     let handled = true;
@@ -151,6 +161,7 @@ export function TagTable({ rows, gridRef, emptyText }: TagTableProps) {
               rowRef={virtualizer.measureElement}
               onSelect={selectTag}
               onWrite={openWrite}
+              onMenu={onMenu}
             />
           );
         })}

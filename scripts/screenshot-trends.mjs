@@ -1,0 +1,166 @@
+// Writes docs/trends.png: the Trends screen on the demo plant, served by
+// serve mode and rendered by Debian's Chromium at 1600x900.
+//
+// The plant needs to run a while before there is a trend worth looking at:
+// the script records for --record seconds (default 180: the tank fills and
+// drains about once in that time), then shows the recorded span with five
+// pens and the cursor in the middle. Its copy of the demo project (in a
+// temporary folder) serves the simulator on a free port, so it can run while
+// another serve has the demo plant's 5020.
+//
+//   npm run build && node scripts/screenshot-trends.mjs [--out FILE] [--record SECONDS]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { launchChromium } from './chromium.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVE = join(ROOT, 'out', 'main', 'serve.js');
+const DEMO = join(ROOT, 'resources', 'demo-plant.yaml');
+const PENS = [
+  'Plant/Tank/Level',
+  'Plant/Tank/Inflow',
+  'Plant/HeatExchanger/OutletTemp',
+  'Plant/HeatExchanger/TIC/SP',
+  'Plant/Pump/Running',
+];
+
+const { values: options } = parseArgs({
+  options: {
+    out: { type: 'string', default: join(ROOT, 'docs', 'trends.png') },
+    record: { type: 'string', default: '180' },
+  },
+});
+
+function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+function writeProject(dir, port) {
+  const project = parseYaml(readFileSync(DEMO, 'utf8'));
+  const demoPort = project.simulator.modbusTcp.port;
+  project.simulator.modbusTcp.port = port;
+  for (const device of project.devices ?? []) if (device.port === demoPort) device.port = port;
+  const file = join(dir, 'plant.yaml');
+  writeFileSync(file, stringifyYaml(project));
+  return file;
+}
+
+function startServe(port, projectFile, dataDir) {
+  const child = spawn(process.execPath, [SERVE, '--port', String(port), '--project', projectFile, '--data', dataDir], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const ready = new Promise((resolveUrl, reject) => {
+    const wanted = `http://127.0.0.1:${port}`;
+    const timer = setTimeout(() => reject(new Error(`serve mode did not start within 30 s:\n${log}`)), 30_000);
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      log += chunk;
+      if (log.includes(wanted)) {
+        clearTimeout(timer);
+        resolveUrl(wanted);
+      }
+    });
+    child.stderr.on('data', (chunk) => (log += chunk));
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`serve mode exited (${signal ?? code}) before it was ready:\n${log}`));
+    });
+  });
+  return { child, ready };
+}
+
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main() {
+  if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+  const recordMs = Math.max(10, Number(options.record)) * 1000;
+  const work = mkdtempSync(join(tmpdir(), 'hmi-shot-trends-'));
+  const profileDir = mkdtempSync(join(tmpdir(), 'hmi-shot-profile-'));
+  const project = writeProject(work, await freePort());
+  const { child, ready } = startServe(await freePort(), project, join(work, 'data'));
+  let context;
+  try {
+    const url = await ready;
+    const started = Date.now();
+    context = await launchChromium(profileDir, { width: 1600, height: 900 });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${url}/`);
+    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="view-tab-trends"]').click();
+    const add = page.locator('[data-testid="trend-add"]');
+    for (const path of PENS) {
+      await add.fill(path);
+      await add.press('Enter');
+      await page.locator(`[data-testid="trend-pen"][data-path="${path}"]`).waitFor({ timeout: 10_000 });
+    }
+    await add.fill('');
+
+    const left = recordMs - (Date.now() - started);
+    if (left > 0) {
+      console.log(`recording the plant for ${Math.round(left / 1000)} s…`);
+      await page.waitForTimeout(left);
+    }
+
+    // History of the last 10 minutes, then drag across the recorded part of it.
+    await page.locator('[data-testid="trend-range-1d"]').click();
+    await page.locator('[data-testid="trend-range-10m"]').click();
+    await page.waitForTimeout(800);
+    const plot = await page.locator('[data-testid="trend-chart"] .u-over').boundingBox();
+    const label = (await page.locator('[data-testid="trend-range-label"]').textContent()) ?? '';
+    const to = Date.now();
+    const from = to - 600_000;
+    const startX = plot.x + (plot.width * Math.max(0, started + 4_000 - from)) / (to - from);
+    const y = plot.y + plot.height * 0.8;
+    await page.mouse.move(startX, y);
+    await page.mouse.down();
+    await page.mouse.move(plot.x + plot.width - 2, y, { steps: 8 });
+    await page.mouse.up();
+    const rangeLabel = page.locator('[data-testid="trend-range-label"]');
+    for (let i = 0; i < 50 && (await rangeLabel.textContent()) === label; i++) await page.waitForTimeout(100);
+    await page.locator('[data-testid="trend-busy"]').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.waitForTimeout(800);
+
+    // The cursor a little right of the middle, so the legend reads values there.
+    const zoomed = await page.locator('[data-testid="trend-chart"] .u-over').boundingBox();
+    await page.mouse.move(zoomed.x + zoomed.width * 0.62, zoomed.y + zoomed.height * 0.4);
+    await page.waitForTimeout(400);
+
+    const out = resolve(options.out);
+    mkdirSync(dirname(out), { recursive: true });
+    await page.screenshot({ path: out });
+    console.log(`wrote ${out}`);
+  } finally {
+    await context?.close().catch(() => {});
+    await stop(child);
+    rmSync(work, { recursive: true, force: true });
+    rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`screenshot-trends: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

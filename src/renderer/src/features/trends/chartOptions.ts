@@ -17,6 +17,8 @@ export interface ChartCallbacks {
   readonly xRange: () => [number, number];
   readonly onCursor: (u: uPlot) => void;
   readonly onSelect: (u: uPlot) => void;
+  /** After each complete draw (for the render-time measure). */
+  readonly onDraw?: (u: uPlot) => void;
 }
 
 /** Axes beyond this many are hidden (their pens' legend rows still name units and limits). */
@@ -90,6 +92,7 @@ export function buildChartOptions(
     hooks: {
       setCursor: [callbacks.onCursor],
       setSelect: [callbacks.onSelect],
+      draw: callbacks.onDraw ? [callbacks.onDraw] : [],
     },
   };
 }

@@ -184,6 +184,7 @@ export class TrendController {
       xRange: () => [this.window.from / 1000, this.window.to / 1000],
       onCursor: (u) => this.onCursor(u),
       onSelect: (u) => this.onSelect(u),
+      onDraw: () => this.measureDraw(),
     });
     this.chart = new uPlot(options, this.currentData(), this.root);
     this.detachGestures = attachGestures(this.chart, this.root, {
@@ -196,6 +197,8 @@ export class TrendController {
     if (this.live.running) return alignSeries(this.live.slices(), Date.now(), this.liveAligned);
     return this.historyData ?? emptyData(this.inputs?.pens.length ?? 0);
   }
+
+  private drawStartedAt: number | null = null;
 
   private scheduleDraw(): void {
     if (this.frame !== null) return;
@@ -214,8 +217,21 @@ export class TrendController {
       this.window = { from: now - inputs.range.spanMs, to: now };
       this.live.trimBefore(this.window.from);
     }
+    this.drawStartedAt = performance.now();
     chart.setData(this.currentData());
     this.publishReadout();
+  }
+
+  /**
+   * Records how long the last setData took to reach the screen, as a
+   * `trend.draw` performance measure (read by the trend render benchmark
+   * and visible in the browser's performance tools).
+   */
+  private measureDraw(): void {
+    if (this.drawStartedAt === null) return;
+    const points = this.historyData ? this.historyData[0].length : 0;
+    performance.measure('trend.draw', { start: this.drawStartedAt, end: performance.now(), detail: { points } });
+    this.drawStartedAt = null;
   }
 
   private plotWidth(): number {

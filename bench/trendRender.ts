@@ -12,6 +12,9 @@ import { HistorianStore } from '../src/main/runtime/historian/store';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { report } from './report';
 
+/** A performance measure as the page sees it (this file is type-checked without the DOM's types). */
+type Measure = { readonly detail: unknown; readonly duration: number; readonly startTime: number };
+
 const PATH = 'Plant/Year/Level';
 const HOUR = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'bench-trend-'));
@@ -77,19 +80,19 @@ async function main(): Promise<void> {
       });
       await page.locator(`[data-testid="trend-range-${preset}"]`).click();
       if (preset !== '1y') {
-        await page.waitForFunction(() => performance.getEntriesByName('trend.draw').some((m) => ((m as PerformanceMeasure).detail as { points: number }).points > 1000), null, { timeout: 60_000 });
+        await page.waitForFunction(() => performance.getEntriesByName('trend.draw').some((m) => ((m as unknown as Measure).detail as { points: number }).points > 1000), null, { timeout: 60_000 });
         continue;
       }
       // The year's answer: a draw with thousands of M4 points.
       const measure = await page.waitForFunction(
         () => {
-          const big = performance.getEntriesByName('trend.draw').find((m) => ((m as PerformanceMeasure).detail as { points: number }).points > 1000);
+          const big = performance.getEntriesByName('trend.draw').find((m) => ((m as unknown as Measure).detail as { points: number }).points > 1000);
           return big ? { duration: big.duration, end: big.startTime + big.duration } : null;
         },
         null,
         { timeout: 60_000 },
       ).catch(async (error: unknown) => {
-        const seen = await page.evaluate(() => performance.getEntriesByName('trend.draw').map((m) => JSON.stringify((m as PerformanceMeasure).detail)));
+        const seen = await page.evaluate(() => performance.getEntriesByName('trend.draw').map((m) => JSON.stringify((m as unknown as Measure).detail)));
         const label = await page.locator('[data-testid="trend-range-label"]').textContent();
         throw new Error(`no year-long draw (measures: ${seen.join(' ')}; range: ${label}): ${String(error)}`);
       });

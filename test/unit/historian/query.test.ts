@@ -116,3 +116,31 @@ describe('history queries', () => {
     expect(Array.from(out.q)).toEqual([0, 2, 0]);
   });
 });
+
+describe('history queries at awkward boundaries', () => {
+  it('always finishes, whatever the column width does in floating point', () => {
+    // Widths that are not exact in binary, over ranges that do not start on a round time.
+    // A year on 1,400 px: floor((t - from) / width) puts the sample at t in column 6
+    // while from + 7 * width is exactly t (a case the trend screen hit).
+    {
+      const from = 1763927999000;
+      const to = 1795463999000;
+      const t = 1764085679000;
+      const width = (to - from) / 1400;
+      const samples = Array.from({ length: Math.ceil(width / 1000) + 20 }, (_, i) => ({ t: t - 10_000 + i * 1000, v: (i * 7) % 13, q: 0 }));
+      const out = querySeries(sourceOf(samples, 3600), { from, to, maxPoints: 1400 * 4 });
+      expect(out.mode).toBe('m4');
+      expect(Math.min(...out.v)).toBe(0);
+      expect(Math.max(...out.v)).toBe(12);
+    }
+    for (const [n, width] of [[5000, 7], [5000, 333], [20_000, 1999], [3000, 2999]] as const) {
+      const samples = Array.from({ length: n }, (_, i) => ({ t: 1_699_999_999_937 + i * 997, v: Math.sin(i / 17), q: 0 }));
+      const from = samples[0]!.t;
+      const to = samples[n - 1]!.t + 3;
+      const out = querySeries(sourceOf(samples, 97), { from, to, maxPoints: width * 4 });
+      expect(out.t.length).toBeGreaterThan(0);
+      const agg = querySeries(sourceOf(samples, 97), { from, to, aggregate: 'twa', intervalMs: 997 * 3 + 1 });
+      expect(agg.t.length).toBe(Math.ceil((to - from) / (997 * 3 + 1)));
+    }
+  });
+});

@@ -205,10 +205,16 @@ export class Historian {
     this.timers = [];
     this.post();
     if (!this.exited) {
+      // The worker writes what it holds and closes the file; a worker that does
+      // not answer in time (stuck on a dying disk) is stopped regardless.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise((resolve) => (timer = setTimeout(resolve, 10_000)));
       try {
-        await this.call({ type: 'close', id: 0 });
+        await Promise.race([this.call({ type: 'close', id: 0 }), timeout]);
       } catch {
         // Already gone.
+      } finally {
+        clearTimeout(timer);
       }
       await this.worker.terminate();
     }

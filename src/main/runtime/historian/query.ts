@@ -259,7 +259,9 @@ function m4(source: SeriesSource, rows: readonly ChunkRow[], from: number, to: n
     const end = lowerBound(t, n, to + 1);
     while (i0 < end) {
       const c = columnOf(t[i0]!);
-      const i1 = c === columns - 1 ? end : Math.min(end, lowerBound(t, n, from + (c + 1) * width));
+      // At least one sample per step: floating point may put a sample on the far side of the
+      // boundary that columnOf computed, and a step that takes nothing would never end.
+      const i1 = c === columns - 1 ? end : Math.max(i0 + 1, Math.min(end, lowerBound(t, n, from + (c + 1) * width)));
       let lo = i0;
       let hi = i0;
       for (let i = i0 + 1; i < i1; i++) {
@@ -354,7 +356,8 @@ function sweep(
     let start = heldT;
     while (start < until) {
       const k = Math.min(count - 1, Math.floor((start - from) / intervalMs));
-      const end = Math.min(until, from + (k + 1) * intervalMs);
+      // The last interval takes whatever is left, so every step moves forward.
+      const end = k === count - 1 ? until : Math.min(until, from + (k + 1) * intervalMs);
       const span = end - start;
       const slot = intervals[k]!;
       if (heldQ === BAD) slot.badMs += span;

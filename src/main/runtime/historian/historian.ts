@@ -86,7 +86,9 @@ export class Historian {
       state: 'unavailable', problem: 'starting', file: options.file, fileBytes: 0, tags: 0, samplesStored: 0,
       pending: 0, dropped: 0, rejected: 0, oldest: null, newest: null,
     };
-    this.worker = new Worker(options.workerUrl, { workerData: config });
+    // A larger young generation: a year-long query decodes thousands of short-lived
+    // column arrays, and fewer scavenges keep it well under a frame's budget.
+    this.worker = new Worker(options.workerUrl, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     this.worker.on('message', (message: FromWorker) => this.received(message));
     this.worker.on('error', (error) => {
       this.lastStatus = { ...this.lastStatus, state: 'unavailable', problem: `the historian stopped: ${error.message}` };

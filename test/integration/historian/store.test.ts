@@ -156,6 +156,21 @@ describe('historian store', () => {
     expect(stored.n).toBe(hour * 3600 * 2);
   });
 
+  it('keeps samples in memory while the file is read-only, and writes them once it is writable again', () => {
+    // Root ignores file modes, so the connection is made read-only instead: SQLite answers SQLITE_READONLY alike.
+    const store = storeAt(fresh());
+    const ids = store.registerTags(TAGS);
+    const start = 1_700_000_000_000 - (1_700_000_000_000 % HOUR);
+    feed(store, ids, start, 100);
+    store.db.pragma('query_only = 1');
+    expect(() => store.flush(start + 200_000)).toThrow(expect.objectContaining({ code: 'SQLITE_READONLY' }));
+    expect(store.pendingCount()).toBe(200);
+    store.db.pragma('query_only = 0');
+    store.flush(start + 200_000);
+    expect(store.pendingCount()).toBe(0);
+    expect(querySeries(sourceOf(store, ids[1]!), { from: start, to: start + 100_000 }).t.length).toBe(100);
+  });
+
   it('applies retention by age and by size, per group, and hands the space back', () => {
     const file = fresh();
     const store = storeAt(file);

@@ -9,19 +9,13 @@
 // another serve has the demo plant's 5020.
 //
 //   npm run build && node scripts/screenshot-trends.mjs [--out FILE] [--record SECONDS]
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { launchChromium } from './chromium.mjs';
+import { demoProjectOnFreePort, ROOT, SERVE, startServe } from './serveProcess.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SERVE = join(ROOT, 'out', 'main', 'serve.js');
-const DEMO = join(ROOT, 'resources', 'demo-plant.yaml');
 const PENS = [
   'Plant/Tank/Level',
   'Plant/Tank/Inflow',
@@ -37,73 +31,16 @@ const { values: options } = parseArgs({
   },
 });
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-function writeProject(dir, port) {
-  const project = parseYaml(readFileSync(DEMO, 'utf8'));
-  const demoPort = project.simulator.modbusTcp.port;
-  project.simulator.modbusTcp.port = port;
-  for (const device of project.devices ?? []) if (device.port === demoPort) device.port = port;
-  const file = join(dir, 'plant.yaml');
-  writeFileSync(file, stringifyYaml(project));
-  return file;
-}
-
-function startServe(port, projectFile, dataDir) {
-  const child = spawn(process.execPath, [SERVE, '--port', String(port), '--project', projectFile, '--data', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  const ready = new Promise((resolveUrl, reject) => {
-    const wanted = `http://127.0.0.1:${port}`;
-    const timer = setTimeout(() => reject(new Error(`serve mode did not start within 30 s:\n${log}`)), 30_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      log += chunk;
-      if (log.includes(wanted)) {
-        clearTimeout(timer);
-        resolveUrl(wanted);
-      }
-    });
-    child.stderr.on('data', (chunk) => (log += chunk));
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve mode exited (${signal ?? code}) before it was ready:\n${log}`));
-    });
-  });
-  return { child, ready };
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function main() {
   if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
   const recordMs = Math.max(10, Number(options.record)) * 1000;
   const work = mkdtempSync(join(tmpdir(), 'hmi-shot-trends-'));
   const profileDir = mkdtempSync(join(tmpdir(), 'hmi-shot-profile-'));
-  const project = writeProject(work, await freePort());
-  const { child, ready } = startServe(await freePort(), project, join(work, 'data'));
+  const project = await demoProjectOnFreePort(work);
+  const serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);
   let context;
   try {
-    const url = await ready;
+    const url = await serve.url;
     const started = Date.now();
     context = await launchChromium(profileDir, { width: 1600, height: 900 });
     const page = context.pages()[0] ?? (await context.newPage());
@@ -154,7 +91,7 @@ async function main() {
     console.log(`wrote ${out}`);
   } finally {
     await context?.close().catch(() => {});
-    await stop(child);
+    await serve.stop();
     rmSync(work, { recursive: true, force: true });
     rmSync(profileDir, { recursive: true, force: true });
   }

@@ -3,17 +3,12 @@
 //
 //   npm run screenshot          (builds first)
 //   node scripts/screenshot.mjs [--out FILE] [--select TAG/PATH]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchChromium } from './chromium.mjs';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SERVE = join(ROOT, 'out', 'main', 'serve.js');
+import { ROOT, SERVE, startServe } from './serveProcess.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -22,61 +17,14 @@ const { values: options } = parseArgs({
   },
 });
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
-function startServe(port, dataDir) {
-  const child = spawn(process.execPath, [SERVE, '--port', String(port), '--data', dataDir], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  const ready = new Promise((resolveUrl, reject) => {
-    const wanted = `http://127.0.0.1:${port}`;
-    const timer = setTimeout(() => reject(new Error(`serve mode did not start within 30 s:\n${log}`)), 30_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      log += chunk;
-      if (log.includes(wanted)) {
-        clearTimeout(timer);
-        resolveUrl(wanted);
-      }
-    });
-    child.stderr.on('data', (chunk) => (log += chunk));
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve mode exited (${signal ?? code}) before it was ready:\n${log}`));
-    });
-  });
-  return { child, ready };
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 async function main() {
   if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'hmi-shot-data-'));
   const profileDir = mkdtempSync(join(tmpdir(), 'hmi-shot-profile-'));
-  const { child, ready } = startServe(await freePort(), dataDir);
+  const serve = startServe(['--port', '0', '--data', dataDir]);
   let context;
   try {
-    const url = await ready;
+    const url = await serve.url;
     context = await launchChromium(profileDir, { width: 1600, height: 900 });
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${url}/`);
@@ -106,7 +54,7 @@ async function main() {
     console.log(`wrote ${out}`);
   } finally {
     await context?.close().catch(() => {});
-    await stop(child);
+    await serve.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(profileDir, { recursive: true, force: true });
   }

@@ -4,20 +4,17 @@
 // Needs a build (`npm run build`, which `npm test` runs first). Leaves
 // nothing behind: the server gets SIGTERM (SIGKILL if it lingers), the
 // browser is closed and the temporary folders are removed.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { launchChromium } from '../../scripts/chromium.mjs';
+import { callApi, DEMO_PROJECT as DEMO, SERVE, startServe, type ServeProcess } from '../../scripts/serveProcess.mjs';
+import { waitFor as poll } from '../helpers/waitFor';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVE = join(ROOT, 'out', 'main', 'serve.js');
-const DEMO = join(ROOT, 'resources', 'demo-plant.yaml');
+const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body);
 const LEVEL = 'Plant/Tank/Level';
 const PREFERRED_WRITE_TAG = 'Plant/HeatExchanger/TIC/SP';
 
@@ -40,8 +37,7 @@ interface ApiTag {
   dataType: string;
 }
 
-let server: ChildProcess | null = null;
-let serverLog = '';
+let serve: ServeProcess | null = null;
 let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
@@ -54,85 +50,6 @@ function freshDir(prefix: string): string {
   return dir;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Starts serve mode and resolves with its URL once it says it is ready. */
-function startServe(port: number, dataDir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SERVE, '--port', String(port), '--data', dataDir], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    const wanted = `http://127.0.0.1:${port}`;
-    const timer = setTimeout(() => reject(new Error(`serve mode did not start within 30 s:\n${serverLog}`)), 30_000);
-    child.stdout?.setEncoding('utf8');
-    child.stderr?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      serverLog += chunk;
-      if (serverLog.includes(wanted)) {
-        clearTimeout(timer);
-        resolve(wanted);
-      }
-    });
-    child.stderr?.on('data', (chunk: string) => {
-      serverLog += chunk;
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve mode exited (${signal ?? code}) before it was ready:\n${serverLog}`));
-    });
-  });
-}
-
-async function stopServe(): Promise<void> {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json: unknown = await response.json();
-  if (!response.ok) throw new Error(`${method}: HTTP ${response.status} ${JSON.stringify(json)}`);
-  return json as T;
-}
-
-async function poll<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The writable numeric tag to write: the TIC setpoint if the demo plant has it. */
 function pickWriteTag(): DemoTag {
@@ -155,8 +72,8 @@ const rowSelector = (path: string) => `[data-testid="tag-row"][data-path="${path
 describe('tag browser (serve mode, demo plant, Chromium)', () => {
   beforeAll(async () => {
     if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
-    const port = await freePort();
-    baseUrl = await startServe(port, freshDir('hmi-e2e-data-'));
+    serve = startServe(['--port', '0', '--data', freshDir('hmi-e2e-data-')]);
+    baseUrl = await serve.url;
     context = await launchChromium(freshDir('hmi-e2e-profile-'), { width: 1400, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
@@ -169,7 +86,7 @@ describe('tag browser (serve mode, demo plant, Chromium)', () => {
   afterAll(async () => {
     await context?.close().catch(() => {});
     context = null;
-    await stopServe();
+    await serve?.stop();
     for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 

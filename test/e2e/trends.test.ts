@@ -4,37 +4,28 @@
 // temporary folder with the simulator (and the PLC that polls it) moved to a
 // free port, so this file can run beside the other e2e tests, and saving a
 // trend view writes into that copy, not into resources/. Needs a build.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { launchChromium } from '../../scripts/chromium.mjs';
+import { callApi, demoProjectOnFreePort, SERVE, startServe, type ServeProcess } from '../../scripts/serveProcess.mjs';
+import { waitFor as poll } from '../helpers/waitFor';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVE = join(ROOT, 'out', 'main', 'serve.js');
-const DEMO = join(ROOT, 'resources', 'demo-plant.yaml');
+const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body);
 const LEVEL = 'Plant/Tank/Level';
 const SECOND_PEN = 'Plant/HeatExchanger/OutletTemp';
 const VIEW_NAME = 'E2E tank level';
 
-interface DemoProject {
-  simulator?: { modbusTcp: { port: number } };
-  devices?: { port?: number }[];
-}
-
-let server: ChildProcess | null = null;
-let serverLog = '';
+let serve: ServeProcess | null = null;
 let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
 const tmpDirs: string[] = [];
 const pageErrors: string[] = [];
 const historyQueries: { from: number; to: number; maxPoints?: number; paths: string[] }[] = [];
+const statsQueries: { from: number; to: number; paths: string[] }[] = [];
 
 function freshDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -42,99 +33,6 @@ function freshDir(prefix: string): string {
   return dir;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** The demo plant with its simulator and PLC on `port` instead of 5020. */
-function writeProject(dir: string, port: number): string {
-  const project = parseYaml(readFileSync(DEMO, 'utf8')) as DemoProject;
-  if (!project.simulator) throw new Error(`${DEMO} has no simulator section`);
-  const demoPort = project.simulator.modbusTcp.port;
-  project.simulator.modbusTcp.port = port;
-  for (const device of project.devices ?? []) {
-    if (device.port === demoPort) device.port = port;
-  }
-  const file = join(dir, 'plant.yaml');
-  writeFileSync(file, stringifyYaml(project));
-  return file;
-}
-
-function startServe(port: number, projectFile: string, dataDir: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [SERVE, '--port', String(port), '--project', projectFile, '--data', dataDir],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    const wanted = `http://127.0.0.1:${port}`;
-    const timer = setTimeout(() => reject(new Error(`serve mode did not start within 30 s:\n${serverLog}`)), 30_000);
-    child.stdout?.setEncoding('utf8');
-    child.stderr?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      serverLog += chunk;
-      if (serverLog.includes(wanted)) {
-        clearTimeout(timer);
-        resolve(wanted);
-      }
-    });
-    child.stderr?.on('data', (chunk: string) => {
-      serverLog += chunk;
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`serve mode exited (${signal ?? code}) before it was ready:\n${serverLog}`));
-    });
-  });
-}
-
-async function stopServe(): Promise<void> {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function api<T>(method: string, body: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json: unknown = await response.json();
-  if (!response.ok) throw new Error(`${method}: HTTP ${response.status} ${JSON.stringify(json)}`);
-  return json as T;
-}
-
-async function poll<T>(check: () => Promise<T | undefined | null | false>, what: string, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** RFC 4180 enough for our own export: quoted fields may hold commas. */
 function parseCsv(text: string): string[][] {
@@ -171,8 +69,9 @@ describe('trends (serve mode, demo plant, Chromium)', () => {
   beforeAll(async () => {
     if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
     const work = freshDir('hmi-e2e-trends-');
-    const project = writeProject(work, await freePort());
-    baseUrl = await startServe(await freePort(), project, join(work, 'data'));
+    const project = await demoProjectOnFreePort(work);
+    serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);
+    baseUrl = await serve.url;
     context = await launchChromium(freshDir('hmi-e2e-trends-profile-'), { width: 1400, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
@@ -180,9 +79,15 @@ describe('trends (serve mode, demo plant, Chromium)', () => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
     });
     page.on('request', (request) => {
-      if (!request.url().endsWith('/api/history.query')) return;
+      const url = request.url();
+      const list = url.endsWith('/api/history.query')
+        ? historyQueries
+        : url.endsWith('/api/history.stats')
+          ? statsQueries
+          : null;
+      if (!list) return;
       try {
-        historyQueries.push(JSON.parse(request.postData() ?? '{}') as (typeof historyQueries)[number]);
+        list.push(JSON.parse(request.postData() ?? '{}') as (typeof historyQueries)[number]);
       } catch {
         // not ours to judge here
       }
@@ -194,7 +99,7 @@ describe('trends (serve mode, demo plant, Chromium)', () => {
   afterAll(async () => {
     await context?.close().catch(() => {});
     context = null;
-    await stopServe();
+    await serve?.stop();
     for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
   }, 30_000);
 
@@ -378,6 +283,43 @@ describe('trends (serve mode, demo plant, Chromium)', () => {
     await item.click();
     await pen(LEVEL).waitFor({ timeout: 5_000 });
     expect(await rangeLabel()).not.toMatch(/^Live/);
+  }, 30_000);
+
+  it('shows the level’s min, max, time-weighted average and time in Bad over the range on screen', async () => {
+    // The saved view brought the level back in a history range; look at the last hour.
+    await pen(LEVEL).waitFor({ timeout: 5_000 });
+    await page.locator('[data-testid="trend-range-1h"]').click();
+    await poll(async () => /· 1 h$/.test((await rangeLabel()) ?? ''), 'the 1 h history range', 5_000);
+    expect(await page.locator('[data-testid="trend-live"]').getAttribute('aria-pressed')).toBe('false');
+    await poll(
+      async () => statsQueries.some((q) => q.to - q.from === 3_600_000 && q.paths.includes(LEVEL)),
+      'history.stats for the hour',
+      5_000,
+    );
+
+    const cell = (name: string) => pen(LEVEL).locator(`[data-testid="trend-stats-${name}"]`);
+    const level = /^(-?\d+(?:\.\d+)?) m$/;
+    const read = async (name: string) => ((await cell(name).textContent()) ?? '').trim();
+    // Figures for this range (not dimmed as left over from the previous one), each a number in metres.
+    await poll(
+      async () =>
+        (await cell('avg').getAttribute('data-stale')) === null &&
+        level.test(await read('min')) &&
+        level.test(await read('max')) &&
+        level.test(await read('avg')),
+      'numbers in metres in the stats cells',
+      10_000,
+    );
+    const value = async (name: string) => Number(level.exec(await read(name))![1]);
+    const [min, max, avg] = [await value('min'), await value('max'), await value('avg')];
+    expect(min).toBeLessThanOrEqual(avg);
+    expect(avg).toBeLessThanOrEqual(max);
+    expect(min).toBeGreaterThanOrEqual(0);
+    expect(max).toBeLessThanOrEqual(10);
+    expect(await cell('avg').getAttribute('title')).toContain('Avg (time-wtd)');
+
+    // Time in Bad as a duration, with its share of the range.
+    expect(await read('bad')).toMatch(/^(0 s|< 1 s|\d+ s|\d+ min \d\d s|\d+ h \d\d min|\d+ d \d\d h) · (0|< 0\.1|\d+(\.\d)?) %$/);
   }, 30_000);
 
   it('ran without page errors or CSP violations', () => {

@@ -54,3 +54,32 @@ export function formatTime(ts: number): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * A length of time as an operator reads it, to the two largest units:
+ * "0 s", "42 s", "4 min 10 s", "1 h 06 min", "3 d 04 h". Under a second
+ * but not nothing: "< 1 s".
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return NO_VALUE;
+  if (ms === 0) return '0 s';
+  if (ms < 1000) return '< 1 s';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${pad2(s % 60)} s`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${pad2(m % 60)} min`;
+  return `${Math.floor(h / 24)} d ${pad2(h % 24)} h`;
+}
+
+/** A share as a percentage: "0 %", "< 0.1 %", "6.9 %", "42 %", "100 %". */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction) || fraction < 0) return NO_VALUE;
+  const pct = Math.min(100, fraction * 100);
+  if (pct === 0) return '0 %';
+  if (pct < 0.1) return '< 0.1 %';
+  if (pct < 10) return `${pct.toFixed(1)} %`;
+  // Whole percent, but a share that is not all of it never reads 100 %.
+  return `${pct < 100 ? Math.min(99, Math.round(pct)) : 100} %`;
+}

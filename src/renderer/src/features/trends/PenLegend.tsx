@@ -1,16 +1,26 @@
 // The legend under the chart: one row per pen with its colour, path, value
 // at the cursor (or the latest, with the cursor off the chart) with units and
-// quality, its axis limits (auto or fixed) and a remove button. Values are
-// painted from the readout channel straight into their cells: moving the
-// cursor re-renders nothing.
-import { memo, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+// quality, its statistics over the range on screen (min, max, time-weighted
+// average, time in Bad), its axis limits (auto or fixed) and a remove
+// button. Values are painted from the readout channel straight into their
+// cells: moving the cursor re-renders nothing. The statistics come from
+// their own channel, a few times a minute at most.
+import { memo, useLayoutEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { TagDataType } from '../../../../shared/types';
 import { MAX_PENS, useHmi, type TrendPen } from '../../stores';
 import { formatTime } from '../../ui/format';
-import { penView } from './penView';
+import { penStatsView, penView } from './penView';
 import { trendReadout, type Readout } from './readout';
 import { formatDate } from './trendRange';
+import { trendStats } from './trendStats';
+
+const STAT_TITLES = {
+  min: 'Minimum over the range on screen',
+  max: 'Maximum over the range on screen',
+  avg: 'Avg (time-wtd): the time-weighted average over the range on screen',
+  bad: 'Time in Bad quality over the range on screen, and its share of the range (up to now)',
+} as const;
 
 export function PenLegend() {
   const { pens, byPath, unrecorded } = useHmi(
@@ -33,6 +43,22 @@ export function PenLegend() {
         </span>
         <span role="columnheader" className="lg-quality">
           Quality
+        </span>
+        <span role="columnheader" className="lg-stat" title={STAT_TITLES.min}>
+          Min
+        </span>
+        <span role="columnheader" className="lg-stat" title={STAT_TITLES.max}>
+          Max
+        </span>
+        <span role="columnheader" className="lg-stat" title={STAT_TITLES.avg}>
+          Avg
+        </span>
+        <span
+          role="columnheader"
+          className="lg-stat lg-bad"
+          title={STAT_TITLES.bad}
+        >
+          Bad
         </span>
         <span role="columnheader" className="lg-limits">
           Axis min – max
@@ -133,6 +159,7 @@ const PenRow = memo(function PenRow({ pen, units, dataType, description, unrecor
           <span className="quality-text" />
         </span>
       </span>
+      <StatsCells path={pen.path} units={units} dataType={dataType} />
       <span role="cell" className="lg-limits">
         <LimitInputs pen={pen} units={units} />
       </span>
@@ -151,6 +178,46 @@ const PenRow = memo(function PenRow({ pen, units, dataType, description, unrecor
     </div>
   );
 });
+
+/** Min, max, time-weighted average and time in Bad over the range on screen: "—" without figures. */
+function StatsCells({ path, units, dataType }: { path: string; units: string; dataType: TagDataType | undefined }) {
+  const stats = useSyncExternalStore(trendStats.subscribe, trendStats.current);
+  const rangeMs = stats.window ? Math.max(0, Math.min(stats.window.to, stats.askedAt) - stats.window.from) : 0;
+  const unrecorded = stats.unrecorded.get(path);
+  const why = unrecorded !== undefined ? `Not recorded by the historian: ${unrecorded}` : stats.problem;
+  const view = penStatsView(stats.byPath.get(path), units, dataType, rangeMs, why);
+  const stale = stats.stale || undefined;
+  const title = (what: keyof typeof STAT_TITLES) => view.note ?? STAT_TITLES[what];
+  return (
+    <>
+      <span role="cell" className="lg-stat num" data-testid="trend-stats-min" data-stale={stale} title={title('min')}>
+        {view.min}
+      </span>
+      <span role="cell" className="lg-stat num" data-testid="trend-stats-max" data-stale={stale} title={title('max')}>
+        {view.max}
+      </span>
+      <span
+        role="cell"
+        className="lg-stat num"
+        data-testid="trend-stats-avg"
+        data-stale={stale}
+        title={title('avg')}
+      >
+        {view.avg}
+      </span>
+      <span
+        role="cell"
+        className="lg-stat lg-bad num"
+        data-testid="trend-stats-bad"
+        data-stale={stale}
+        title={title('bad')}
+      >
+        {view.bad}
+        {view.badShare && <span className="muted"> · {view.badShare}</span>}
+      </span>
+    </>
+  );
+}
 
 /** Axis min and max: empty is auto; applied on Enter or when leaving the field. */
 function LimitInputs({ pen, units }: { pen: TrendPen; units: string }) {

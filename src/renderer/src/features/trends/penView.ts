@@ -1,8 +1,9 @@
 // How a pen's reading reads in the legend and in the exported PNG: the value
 // with units (ON/OFF for booleans, integers as integers), and its quality as
-// a word. A gap (Bad) has no value: "— (bad)".
-import { QUALITY_CODE, type TagDataType } from '../../../../shared/types';
-import { formatBool, formatValue, NO_VALUE } from '../../ui/format';
+// a word. A gap (Bad) has no value: "— (bad)". And its statistics over the
+// range on screen.
+import { QUALITY_CODE, type HistoryStats, type TagDataType } from '../../../../shared/types';
+import { formatBool, formatDuration, formatPercent, formatValue, NO_VALUE } from '../../ui/format';
 import type { Reading } from './trendData';
 
 export interface PenView {
@@ -21,4 +22,49 @@ export function penView(reading: Reading | null, units: string, dataType: TagDat
   if (reading.q === QUALITY_CODE.uncertain) return { value, quality: 'uncertain', qualityText: 'Uncertain' };
   if (reading.q === QUALITY_CODE.bad) return { value, quality: 'bad', qualityText: 'Bad' };
   return { value, quality: 'good', qualityText: 'Good' };
+}
+
+export interface PenStatsView {
+  readonly min: string;
+  readonly max: string;
+  /** The time-weighted average; for a boolean, the share of the time it was ON. */
+  readonly avg: string;
+  /** Time in Bad quality, and its share of the range: "4 min 10 s · 6.9 %". */
+  readonly bad: string;
+  readonly badShare: string;
+  /** Why there are no figures, for the cells' tooltip; null when there are. */
+  readonly note: string | null;
+}
+
+const NO_FIGURES = { min: NO_VALUE, max: NO_VALUE, avg: NO_VALUE, bad: NO_VALUE, badShare: '' };
+
+/**
+ * A pen's statistics over the range on screen, with its units and number
+ * formatting. `rangeMs` is the part of the range that has happened (the
+ * share of Bad is of that).
+ */
+export function penStatsView(
+  stats: HistoryStats | undefined,
+  units: string,
+  dataType: TagDataType | undefined,
+  rangeMs: number,
+  why: string | null,
+): PenStatsView {
+  if (stats === undefined) return { ...NO_FIGURES, note: why };
+  const isBool = dataType === 'bool';
+  const withUnits = (v: number | null) => {
+    if (v === null) return NO_VALUE;
+    if (isBool) return formatBool(v !== 0);
+    const text = formatValue(v, dataType ?? 'float64');
+    return units ? `${text} ${units}` : text;
+  };
+  const avg = stats.twa === null ? NO_VALUE : isBool ? `${formatPercent(stats.twa)} ON` : withUnits(stats.twa);
+  return {
+    min: withUnits(stats.min),
+    max: withUnits(stats.max),
+    avg,
+    bad: formatDuration(stats.badMs),
+    badShare: rangeMs > 0 ? formatPercent(stats.badMs / rangeMs) : '',
+    note: stats.count === 0 && stats.goodMs === 0 ? 'No Good data in this range' : null,
+  };
 }

@@ -9,6 +9,8 @@
 //             query's answer is used (LatestOnly), Cancel ignores it too.
 //   live:     LiveFeed: tags.changed ──► PenBuffer per pen, back-filled from
 //             history.query; its clock scrolls the window.
+//   stats:    StatsFeed: history.stats over the window on screen, for the
+//             legend (300 ms after a range change; every 5 s when live).
 //
 // Gestures on the chart (wheel zoom, drag-select, shift-drag pan, keys) do
 // not change the view here: they ask for a range (`onRange`), the store
@@ -23,6 +25,7 @@ import { LatestOnly, maxPointsFor, queryPens, RAW_MAX_POINTS } from './historyQu
 import { LiveFeed } from './liveFeed';
 import { trendReadout } from './readout';
 import { buildCsv } from './trendCsv';
+import { StatsFeed } from './trendStats';
 import { AlignedBuffers, alignSeries, EMPTY_SERIES, readingAt, wholeSlice, type Aligned, type PenSeries } from './trendData';
 import { endingAt, selectRange, windowOf, type TimeWindow } from './trendRange';
 
@@ -54,6 +57,7 @@ export class TrendController {
   private cursorAt: number | null = null;
   private readonly query: LatestOnly;
   private readonly live: LiveFeed;
+  private readonly stats: StatsFeed;
   private readonly liveAligned = new AlignedBuffers();
 
   // history mode
@@ -79,6 +83,7 @@ export class TrendController {
       error: (message) => events.onError(message),
       unrecorded: (unrecorded) => events.onUnrecorded(unrecorded),
     });
+    this.stats = new StatsFeed({ client, paths: () => this.paths(), window: () => this.statsWindow() });
   }
 
   // ---- inputs ----
@@ -92,6 +97,7 @@ export class TrendController {
       // An answer for the old pens must not land on the new ones.
       this.query.cancel();
       this.remap(prev?.pens ?? [], next.pens);
+      this.stats.pensChanged();
     }
     const key = chartKey(next.pens);
     if (key !== this.chartKey) {
@@ -103,10 +109,12 @@ export class TrendController {
       const spanChanged = prev === null || prev.range.mode !== 'live' || prev.range.spanMs !== range.spanMs;
       this.window = windowOf(range, Date.now());
       if (!this.live.running || pathsChanged || spanChanged) this.live.start();
+      this.stats.live(pathsChanged || spanChanged);
     } else {
       if (this.live.running) this.useHistory(this.live.stop());
       this.window = windowOf(range, this.presentMs());
       this.scheduleQuery();
+      this.stats.history();
     }
     this.scheduleDraw();
   }
@@ -131,6 +139,7 @@ export class TrendController {
 
   /** Asks again for what is on screen (after an error). */
   refresh(): void {
+    this.stats.refresh();
     if (this.live.running) this.live.fill();
     else {
       this.requestedKey = '';
@@ -148,6 +157,7 @@ export class TrendController {
     if (this.queryTimer !== null) clearTimeout(this.queryTimer);
     if (this.frame !== null) cancelAnimationFrame(this.frame);
     this.live.destroy();
+    this.stats.destroy();
     this.detachGestures?.();
     this.chart?.destroy();
     this.chart = null;
@@ -157,6 +167,16 @@ export class TrendController {
 
   private paths(): string[] {
     return this.inputs?.pens.map((p) => p.path) ?? [];
+  }
+
+  /** What the statistics cover: the window on screen; live, the span ending now. */
+  private statsWindow(): TimeWindow {
+    const range = this.inputs?.range;
+    if (range?.mode === 'live' && this.live.running) {
+      const now = Date.now();
+      return { from: now - range.spanMs, to: now };
+    }
+    return this.window;
   }
 
   /** Keeps the samples of pens that stay, in their new order. */

@@ -109,6 +109,15 @@ describe('history queries', () => {
     expect(Array.from(perSecond.t)).toEqual([0, 2000, 4000, 6000, 8000]);
   });
 
+  it('counts a value held into an interval in its min, max, first and last', () => {
+    // On before the range, off at 8 s: over 0..10 s the pump was both.
+    const samples: Sample[] = [{ t: -5000, v: 1, q: 0 }, { t: 8000, v: 0, q: 0 }];
+    const source = sourceOf(samples);
+    const one = (aggregate: 'min' | 'max' | 'first' | 'last' | 'count' | 'twa') =>
+      querySeries(source, { from: 0, to: 10_000, aggregate, intervalMs: 10_000 }).v[0];
+    expect([one('min'), one('max'), one('first'), one('last'), one('count'), one('twa')]).toEqual([0, 1, 1, 0, 1, 0.8]);
+  });
+
   it('leaves Bad time out of averages and marks intervals without Good data as gaps', () => {
     const samples: Sample[] = [{ t: 0, v: 10, q: 0 }, { t: 5000, v: 10, q: 2 }, { t: 10_000, v: 20, q: 0 }];
     const out = querySeries(sourceOf(samples), { from: 0, to: 15_000, aggregate: 'twa', intervalMs: 5000 });

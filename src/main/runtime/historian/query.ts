@@ -361,9 +361,14 @@ function sweep(
       const span = end - start;
       const slot = intervals[k]!;
       if (heldQ === BAD) slot.badMs += span;
-      else if (heldQ >= 0) {
+      else if (heldQ >= 0 && span > 0) {
         slot.goodMs += span;
         slot.area += heldV * span;
+        // A value held through the interval is part of it: its extremes, first and last.
+        if (heldV < slot.min) slot.min = heldV;
+        if (heldV > slot.max) slot.max = heldV;
+        if (Number.isNaN(slot.first)) slot.first = heldV;
+        slot.last = heldV;
       }
       start = end;
     }
@@ -438,9 +443,9 @@ function valueOf(aggregate: Aggregate, slot: Interval): number {
     case 'avg':
       return slot.count > 0 ? slot.sum / slot.count : NaN;
     case 'min':
-      return slot.count > 0 ? slot.min : NaN;
+      return Number.isFinite(slot.min) ? slot.min : NaN;
     case 'max':
-      return slot.count > 0 ? slot.max : NaN;
+      return Number.isFinite(slot.max) ? slot.max : NaN;
     case 'first':
       return slot.first;
     case 'last':

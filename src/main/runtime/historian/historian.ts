@@ -7,7 +7,7 @@ import type { EngineTag, TagEngine } from '../tags/engine';
 import type { FromWorker, QueryReply, RetentionRule, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
 import type { SeriesRequest } from './query';
 import { Recorder, type RecordingPolicy } from './recorder';
-import type { StoredTag, StoreTag } from './store';
+import type { StoreTag } from './store';
 
 /** A tag the historian records, with how. */
 export interface HistorizedTag extends StoreTag {
@@ -47,7 +47,6 @@ export class Historian {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   private lastStatus: WorkerStatus;
-  private readonly listeners = new Set<(status: HistorianStatus) => void>();
   /** Engine id → index in the worker's tag list, and that tag's recorder. */
   private readonly indexOf = new Map<number, number>();
   private readonly recorders: Recorder[] = [];
@@ -92,7 +91,6 @@ export class Historian {
     this.worker.on('message', (message: FromWorker) => this.received(message));
     this.worker.on('error', (error) => {
       this.lastStatus = { ...this.lastStatus, state: 'unavailable', problem: `the historian stopped: ${error.message}` };
-      this.emit();
     });
     this.worker.on('exit', () => {
       this.exited = true;
@@ -104,13 +102,6 @@ export class Historian {
   /** Whether the historian holds (or records) this tag. */
   records(path: string): boolean {
     return this.paths.has(path);
-  }
-
-  /** Review mode: learns the tags from the file. */
-  async loadStoredTags(): Promise<StoredTag[]> {
-    const tags = await this.storedTags();
-    for (const tag of tags) this.paths.add(tag.path);
-    return tags;
   }
 
   /** Starts recording the engine's changes (not in review mode). */
@@ -166,10 +157,6 @@ export class Historian {
     return this.call({ type: 'stats', id: 0, paths, from, to }) as Promise<{ stats: HistoryStats[] }>;
   }
 
-  storedTags(): Promise<StoredTag[]> {
-    return this.call({ type: 'tags', id: 0 }) as Promise<StoredTag[]>;
-  }
-
   /** Posts what is batched and waits until the worker committed it. */
   async flush(): Promise<HistorianStatus> {
     this.post();
@@ -177,17 +164,8 @@ export class Historian {
     return this.status();
   }
 
-  runRetention(now?: number): Promise<number> {
-    return this.call({ type: 'retention', id: 0, now }) as Promise<number>;
-  }
-
   status(): HistorianStatus {
     return { ...this.lastStatus, reviewOnly: this.options.readonly === true };
-  }
-
-  onStatus(listener: (status: HistorianStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 
   /** Stops recording, writes what is left and closes the file. */
@@ -220,7 +198,6 @@ export class Historian {
       }
       await this.worker.terminate();
     }
-    this.listeners.clear();
   }
 
   private valueOf(index: number, tag: EngineTag): number {
@@ -263,7 +240,6 @@ export class Historian {
   private received(message: FromWorker): void {
     if (message.type === 'status') {
       this.lastStatus = message.status;
-      this.emit();
       return;
     }
     const waiting = this.pending.get(message.id);
@@ -271,10 +247,5 @@ export class Historian {
     this.pending.delete(message.id);
     if (message.ok) waiting.resolve(message.value);
     else waiting.reject(new Error(message.error));
-  }
-
-  private emit(): void {
-    const status = this.status();
-    for (const listener of this.listeners) listener(status);
   }
 }

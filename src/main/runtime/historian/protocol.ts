@@ -31,9 +31,7 @@ export type ToWorker =
   | { readonly type: 'query'; readonly id: number; readonly paths: readonly string[]; readonly request: SeriesRequest }
   | { readonly type: 'stats'; readonly id: number; readonly paths: readonly string[]; readonly from: number; readonly to: number }
   | { readonly type: 'status'; readonly id: number }
-  | { readonly type: 'tags'; readonly id: number }
   | { readonly type: 'flush'; readonly id: number }
-  | { readonly type: 'retention'; readonly id: number; readonly now?: number }
   | { readonly type: 'close'; readonly id: number };
 
 export type WorkerStatus = Omit<HistorianStatus, 'reviewOnly'>;

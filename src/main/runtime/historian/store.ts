@@ -47,14 +47,6 @@ export interface ChunkRow {
   readonly q_last: number;
 }
 
-export interface StoredTag {
-  readonly id: number;
-  readonly path: string;
-  readonly units: string;
-  readonly description: string;
-  readonly dataType: string;
-}
-
 export const DEFAULT_CHUNK_MS = 3_600_000;
 const BAD = QUALITY_CODE.bad;
 
@@ -170,10 +162,6 @@ export class HistorianStore {
         return id;
       }),
     )();
-  }
-
-  tags(): StoredTag[] {
-    return this.db.prepare('SELECT id, path, units, description, data_type AS dataType FROM tags ORDER BY path').all() as StoredTag[];
   }
 
   /**

@@ -225,17 +225,11 @@ port.on('message', (message: ToWorker) => {
     case 'status':
       reply(message.id, status);
       return;
-    case 'tags':
-      reply(message.id, () => store?.tags() ?? []);
-      return;
     case 'flush':
       reply(message.id, () => {
         flush();
         return status();
       });
-      return;
-    case 'retention':
-      reply(message.id, () => retention(message.now ?? Date.now()));
       return;
     case 'close':
       flush();

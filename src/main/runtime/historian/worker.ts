@@ -202,7 +202,14 @@ open();
 if (!config.readonly) {
   timers.push(setInterval(flush, FLUSH_MS));
   // Retention: soon after start (a file may have grown while the runtime was off), then hourly.
-  const retain = () => reply(-1, () => retention(Date.now()));
+  const retain = () => {
+    try {
+      retention(Date.now());
+    } catch (error) {
+      // Nothing stored is lost when a pass fails; the next one tries again. Say so meanwhile.
+      setState('degraded', `retention could not run: ${describe(error)}`);
+    }
+  };
   const first = setTimeout(retain, 10_000);
   first.unref();
   timers.push(setInterval(retain, RETENTION_MS));

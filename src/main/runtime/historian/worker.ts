@@ -26,6 +26,8 @@ let store: HistorianStore | null = null;
 let ids: number[] = [];
 let state: WorkerStatus['state'] = 'unavailable';
 let problem: string | null = null;
+/** Why the last retention pass failed, until one succeeds. */
+let retentionProblem: string | null = null;
 /** Samples that arrived before the file could be opened, by config index. */
 const backlog = { ids: [] as number[], buffer: new SampleBuffer() };
 let dropped = 0;
@@ -69,8 +71,8 @@ function setState(next: WorkerStatus['state'], why: string | null): void {
 function status(): WorkerStatus {
   const summary = store?.summary();
   return {
-    state,
-    problem,
+    state: state === 'ok' && retentionProblem ? 'degraded' : state,
+    problem: problem ?? retentionProblem,
     file: config.file,
     fileBytes: summary?.bytes ?? 0,
     tags: summary?.tags ?? 0,
@@ -205,10 +207,12 @@ if (!config.readonly) {
   const retain = () => {
     try {
       retention(Date.now());
+      retentionProblem = null;
     } catch (error) {
       // Nothing stored is lost when a pass fails; the next one tries again. Say so meanwhile.
-      setState('degraded', `retention could not run: ${describe(error)}`);
+      retentionProblem = `retention could not run: ${describe(error)}`;
     }
+    sendStatus();
   };
   const first = setTimeout(retain, 10_000);
   first.unref();

@@ -1,7 +1,8 @@
 // Debian's Chromium, launched the way this machine needs it (no sandbox as
 // root, no background networking on a closed network, a fresh profile), for
 // the end-to-end tests and the screenshot script alike.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,4 +28,12 @@ export async function launchChromium(profileDir, viewport) {
     viewport,
     deviceScaleFactor: 1,
   });
+}
+
+/** Writes the page as a PNG at `file` (folders made as needed) and says where. */
+export async function saveScreenshot(page, file) {
+  const out = resolve(file);
+  mkdirSync(dirname(out), { recursive: true });
+  await page.screenshot({ path: out });
+  console.log(`wrote ${out}`);
 }

@@ -9,11 +9,11 @@
 // another serve has the demo plant's 5020.
 //
 //   npm run build && node scripts/screenshot-trends.mjs [--out FILE] [--record SECONDS]
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, saveScreenshot } from './chromium.mjs';
 import { demoProjectOnFreePort, ROOT, SERVE, startServe } from './serveProcess.mjs';
 
 const PENS = [
@@ -85,10 +85,7 @@ async function main() {
     await page.mouse.move(zoomed.x + zoomed.width * 0.62, zoomed.y + zoomed.height * 0.4);
     await page.waitForTimeout(400);
 
-    const out = resolve(options.out);
-    mkdirSync(dirname(out), { recursive: true });
-    await page.screenshot({ path: out });
-    console.log(`wrote ${out}`);
+    await saveScreenshot(page, options.out);
   } finally {
     await context?.close().catch(() => {});
     await serve.stop();

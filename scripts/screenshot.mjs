@@ -3,11 +3,11 @@
 //
 //   npm run screenshot          (builds first)
 //   node scripts/screenshot.mjs [--out FILE] [--select TAG/PATH]
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchChromium } from './chromium.mjs';
+import { launchChromium, saveScreenshot } from './chromium.mjs';
 import { ROOT, SERVE, startServe } from './serveProcess.mjs';
 
 const { values: options } = parseArgs({
@@ -48,10 +48,7 @@ async function main() {
     await page.mouse.move(0, 0);
     await page.waitForTimeout(1_500);
 
-    const out = resolve(options.out);
-    mkdirSync(dirname(out), { recursive: true });
-    await page.screenshot({ path: out });
-    console.log(`wrote ${out}`);
+    await saveScreenshot(page, options.out);
   } finally {
     await context?.close().catch(() => {});
     await serve.stop();

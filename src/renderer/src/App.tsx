@@ -138,7 +138,7 @@ function LinkLostBanner() {
   if (connection !== 'reconnecting') return null;
   return (
     <div className="link-banner" role="alert" data-testid="link-lost">
-      <span className="link-banner-symbol" aria-hidden="true">
+      <span className="banner-symbol" aria-hidden="true">
         ✕
       </span>
       <strong>No link to the runtime since {formatTime(since)}.</strong>

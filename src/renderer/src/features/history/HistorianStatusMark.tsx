@@ -82,7 +82,7 @@ export function HistorianBanner() {
   if (view.problem === null) return null;
   return (
     <div className="historian-banner" data-state={view.state} role="alert" data-testid="historian-problem">
-      <span className="historian-banner-symbol" aria-hidden="true">
+      <span className="banner-symbol historian-banner-symbol" aria-hidden="true">
         {view.symbol}
       </span>
       <strong>{view.text}:</strong>

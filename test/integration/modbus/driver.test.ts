@@ -58,7 +58,8 @@ describe('Modbus driver against a test server', () => {
     server.inputs[0] = 2500;
     server.coils[7] = 1;
     server.discretes[9] = 1;
-    await waitFor(() => runtime.engine.find('T/Input')!.quality.status === 'good', 'first values');
+    // Blocks are read one after another within a scan: wait for the whole scan, not the first block.
+    await waitFor(() => runtime.engine.tags.every((tag) => tag.quality.status === 'good'), 'first values');
     expect(value(runtime, 'T/U16')).toBe(65000);
     expect(value(runtime, 'T/I16')).toBe(-2);
     expect(value(runtime, 'T/F32')).toBe(10);

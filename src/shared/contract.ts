@@ -6,6 +6,16 @@
 // tables by a mapped type, so a method cannot exist on one side only.
 // Every request is parsed by its schema before the runtime sees it.
 import { z } from 'zod';
+import {
+  ALARM_PRIORITIES,
+  ALARM_STATES,
+  JOURNAL_EVENTS,
+  type AlarmInfo,
+  type AlarmKpis,
+  type AlarmsChanged,
+  type JournalEntry,
+  type JournalStatus,
+} from './alarms';
 import type { EventName, MethodName } from './names';
 import type {
   BrowseNode,
@@ -108,6 +118,40 @@ export const trendViewSchema = z.strictObject({
 
 export type TrendView = z.output<typeof trendViewSchema>;
 
+/** The longest an operator may shelve an alarm: a week (ISA-18.2 wants shelving time-limited). */
+export const MAX_SHELVE_MS = 7 * 86_400_000;
+
+const alarmIdSchema = z.string().min(1, 'an alarm id is empty').max(MAX_PATH + 64, 'an alarm id is too long');
+const commentSchema = z.string().max(1000, 'a comment is longer than 1000 characters');
+const reasonSchema = z.string().trim().min(1, 'give a reason').max(1000, 'a reason is longer than 1000 characters');
+
+export const alarmFilterSchema = z.strictObject({
+  /** Only alarms of tags under this folder. */
+  area: folderSchema.optional(),
+  priorities: z.array(z.literal(ALARM_PRIORITIES)).max(ALARM_PRIORITIES.length).optional(),
+  states: z.array(z.enum(ALARM_STATES)).max(ALARM_STATES.length).optional(),
+  /** Case-insensitive substring of the path or message. */
+  search: z.string().max(MAX_PATH).optional(),
+  /**
+   * active: the operator's list (not normal, not shelved, suppressed or out
+   * of service); hidden: shelved, suppressed or out of service; all: every
+   * configured alarm.
+   */
+  show: z.enum(['active', 'hidden', 'all']).default('active'),
+});
+
+export const journalFilterSchema = z.strictObject({
+  /** Case-insensitive substring of the path, message, user or comment. */
+  search: z.string().max(MAX_PATH).optional(),
+  alarmId: alarmIdSchema.optional(),
+  area: folderSchema.optional(),
+  events: z.array(z.enum(JOURNAL_EVENTS)).max(JOURNAL_EVENTS.length).optional(),
+});
+
+const timeRangeSchema = z
+  .strictObject({ from: timeSchema, to: timeSchema })
+  .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
+
 export const methods = {
   'tags.list': method<TagInfo[]>()(
     z.strictObject({
@@ -133,6 +177,44 @@ export const methods = {
   'trends.list': method<TrendView[]>()(z.strictObject({})),
   'trends.save': method<TrendView[]>()(z.strictObject({ view: trendViewSchema })),
   'trends.delete': method<TrendView[]>()(z.strictObject({ name: z.string().min(1).max(100) })),
+  /** Alarms sorted by priority, then newest first. */
+  'alarms.list': method<{ alarms: AlarmInfo[]; counts: AlarmsChanged['counts']; journal: JournalStatus }>()(
+    z.strictObject({ filter: alarmFilterSchema.default({ show: 'active' }) }),
+  ),
+  /** Acknowledges each alarm that waits for it; returns the ids whose state changed. */
+  'alarms.ack': method<{ acknowledged: string[] }>()(
+    z.strictObject({
+      ids: z.array(alarmIdSchema).min(1, 'name at least one alarm').max(100_000, 'at most 100,000 alarms at once'),
+      comment: commentSchema.optional(),
+    }),
+  ),
+  'alarms.shelve': method<AlarmInfo>()(
+    z.strictObject({
+      id: alarmIdSchema,
+      durationMs: z
+        .number()
+        .int('durationMs is whole milliseconds')
+        .positive('durationMs must be positive')
+        .max(MAX_SHELVE_MS, `an alarm is shelved for at most ${MAX_SHELVE_MS / 86_400_000} days`),
+      reason: reasonSchema,
+    }),
+  ),
+  'alarms.unshelve': method<AlarmInfo>()(z.strictObject({ id: alarmIdSchema, comment: commentSchema.optional() })),
+  'alarms.setOutOfService': method<AlarmInfo>()(
+    z.strictObject({ id: alarmIdSchema, outOfService: z.boolean(), reason: reasonSchema }),
+  ),
+  /** Journal entries in the range, newest first, at most `limit`. */
+  'alarms.journal': method<{ entries: JournalEntry[]; truncated: boolean }>()(
+    z
+      .strictObject({
+        from: timeSchema,
+        to: timeSchema,
+        filter: journalFilterSchema.default({}),
+        limit: z.number().int().min(1).max(100_000).default(10_000),
+      })
+      .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] }),
+  ),
+  'alarms.kpis': method<AlarmKpis>()(timeRangeSchema),
   'simulator.status': method<SimulatorStatus>()(z.strictObject({})),
   'simulator.setFault': method<SimulatorStatus>()(
     z.strictObject({
@@ -150,6 +232,8 @@ export const events = {
   ),
   /** Every device's status, whenever one of them changes (at most a few per second). */
   'devices.status': event<DeviceInfo[]>()(z.strictObject({})),
+  /** Alarms whose state or flags changed, the counts, and changed NE107 statuses; the first batch has every alarm. */
+  'alarms.changed': event<AlarmsChanged>()(z.strictObject({})),
 } as const;
 
 export type Methods = typeof methods;
@@ -238,9 +322,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Who sent a request, as the transport knows it; recorded with every operator action. */
+export interface Caller {
+  readonly user: string;
+  /** The workstation: this machine's name over IPC, the client's address in serve mode. */
+  readonly workstation: string;
+}
+
 /** The handler table a runtime implements: one function per method. */
 export type Handlers = {
-  [M in MethodName]: (request: ParsedRequestOf<M>) => Promise<ResponseOf<M>> | ResponseOf<M>;
+  [M in MethodName]: (request: ParsedRequestOf<M>, caller?: Caller) => Promise<ResponseOf<M>> | ResponseOf<M>;
 };
 
 /** The client every UI uses, derived from the same table. */

@@ -13,11 +13,18 @@ export const METHOD_NAMES = [
   'trends.list',
   'trends.save',
   'trends.delete',
+  'alarms.list',
+  'alarms.ack',
+  'alarms.shelve',
+  'alarms.unshelve',
+  'alarms.setOutOfService',
+  'alarms.journal',
+  'alarms.kpis',
   'simulator.status',
   'simulator.setFault',
 ] as const;
 
-export const EVENT_NAMES = ['tags.changed', 'devices.status'] as const;
+export const EVENT_NAMES = ['tags.changed', 'devices.status', 'alarms.changed'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,5 +1,6 @@
 // Domain types shared by the runtime and the renderer.
 // Pure TypeScript: nothing here may import Node or touch the DOM.
+import type { Ne107Status } from './alarms';
 
 /** OPC UA status classes. */
 export type QualityStatus = 'good' | 'uncertain' | 'bad';
@@ -45,6 +46,8 @@ export interface TagInfo extends TagValue {
   readonly units: string;
   readonly description: string;
   readonly writable: boolean;
+  /** The instrument's NAMUR NE107 status. */
+  readonly ne107: Ne107Status;
 }
 
 /** One row of a folder listing: a sub-folder or a tag. */
@@ -54,7 +57,8 @@ export type BrowseNode =
 
 export type DeviceState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
 
-export interface DeviceInfo {
+/** What a driver reports of its device; the runtime adds the NE107 status. */
+export interface DriverStatus {
   readonly name: string;
   readonly driver: string;
   readonly status: DeviceState;
@@ -72,6 +76,11 @@ export interface DeviceInfo {
   /** Poll ticks skipped because a scan took longer than the poll period. */
   readonly overruns: number;
   readonly pollMs: number;
+}
+
+export interface DeviceInfo extends DriverStatus {
+  /** The device's NAMUR NE107 status: its link, and the worst of its instruments. */
+  readonly ne107: Ne107Status;
 }
 
 /** A change of one tag, as it travels in `tags.changed`. */

@@ -1,8 +1,10 @@
 // One entry for every transport: checks the method name, parses the request
 // with its schema, calls the handler and returns the outcome as a value.
 // Nothing a client sends can crash the runtime from here.
+import { hostname, userInfo } from 'node:os';
 import {
   ContractFailure,
+  type Caller,
   describeSchemaError,
   isMethodName,
   methods,
@@ -10,10 +12,22 @@ import {
   type Result,
 } from '../../shared/contract';
 
-export type Dispatch = (method: unknown, body: unknown) => Promise<Result<unknown>>;
+export type Dispatch = (method: unknown, body: unknown, caller?: Caller) => Promise<Result<unknown>>;
+
+/** Whoever is logged in to this machine: the caller of the desktop app and of local scripts. */
+export function localCaller(): Caller {
+  let user = 'local';
+  try {
+    user = userInfo().username || user;
+  } catch {
+    // No passwd entry (a container): keep 'local'.
+  }
+  return { user, workstation: hostname() };
+}
 
 export function createDispatch(handlers: Handlers, log: (message: string) => void = console.error): Dispatch {
-  return async (method, body) => {
+  const local = localCaller();
+  return async (method, body, caller = local) => {
     if (!isMethodName(method)) {
       return { ok: false, error: { kind: 'unknown_method', message: `no method "${String(method).slice(0, 100)}"` } };
     }
@@ -22,8 +36,8 @@ export function createDispatch(handlers: Handlers, log: (message: string) => voi
       return { ok: false, error: { kind: 'invalid_request', message: `${method}: ${describeSchemaError(parsed.error)}` } };
     }
     try {
-      const handler = handlers[method] as (request: unknown) => unknown;
-      return { ok: true, value: await handler(parsed.data) };
+      const handler = handlers[method] as (request: unknown, caller: Caller) => unknown;
+      return { ok: true, value: await handler(parsed.data, caller) };
     } catch (error) {
       if (error instanceof ContractFailure) return { ok: false, error: error.toError() };
       log(`${method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

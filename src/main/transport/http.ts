@@ -100,7 +100,8 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
       sendJson(res, 400, { error: { kind: 'invalid_request', message: 'the method name is not valid URL encoding' } });
       return;
     }
-    const result = await options.dispatch(method, body);
+    // Until users log in (the security issue), a browser is known by its address only.
+    const result = await options.dispatch(method, body, { user: 'anonymous', workstation: req.socket.remoteAddress ?? 'unknown' });
     sendResult(res, result);
     return;
   }

@@ -1,7 +1,7 @@
 // What every protocol driver is to the runtime. Drivers emit readings into a
 // sink (the tag engine) and nothing else: they know nothing of the historian,
 // alarms, uplink or UI.
-import type { DeviceInfo, Quality, TagScalar } from '../../../shared/types';
+import type { DriverStatus, Quality, TagScalar } from '../../../shared/types';
 
 export interface DriverTag {
   /** The tag engine's id of the tag. */
@@ -26,7 +26,7 @@ export interface Driver {
   stop(): Promise<void>;
   /** Writes a raw value; resolves when the device confirmed, rejects with a DeviceError. */
   write(id: number, raw: TagScalar): Promise<void>;
-  info(): DeviceInfo;
+  info(): DriverStatus;
 }
 
 /** A device refused or could not do something; `code` is the protocol's own code. */

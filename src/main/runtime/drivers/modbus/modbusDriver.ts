@@ -1,7 +1,7 @@
 // The Modbus driver of one device (one unit id on one line): plans its tags
 // into blocks, polls them on the poll tick, turns answers into readings, and
 // writes through the same queue.
-import type { DeviceInfo, DeviceState, Quality, TagScalar } from '../../../../shared/types';
+import type { DriverStatus, DeviceState, Quality, TagScalar } from '../../../../shared/types';
 import { qualityOf } from '../../tags/plausibility';
 import { DeviceError, type Driver, type DriverSink, type DriverTag } from '../driver';
 import { isBitArea, parseModbusAddress, type ModbusAddress } from './address';
@@ -79,7 +79,7 @@ export class ModbusDriver implements Driver {
     await this.scanning?.catch(() => undefined);
   }
 
-  info(): DeviceInfo {
+  info(): DriverStatus {
     return {
       name: this.name,
       driver: this.config.driver,

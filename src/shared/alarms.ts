@@ -1,0 +1,162 @@
+// Alarm and NE107 types shared by the runtime and the renderer (ISA-18.2,
+// EEMUA 191, NAMUR NE107). Pure TypeScript: no Node, no DOM.
+import type { TagScalar } from './types';
+
+export const ALARM_KINDS = ['hihi', 'hi', 'lo', 'lolo', 'deviation', 'roc', 'digital', 'quality', 'ne107'] as const;
+export type AlarmKind = (typeof ALARM_KINDS)[number];
+
+/** ISA-18.2 alarm states (the operator and engineering states are flags beside them). */
+export const ALARM_STATES = ['normal', 'unacknowledged', 'acknowledged', 'rtn_unacknowledged', 'latched'] as const;
+export type AlarmState = (typeof ALARM_STATES)[number];
+
+/** 1 is the highest; diagnostic alarms are for maintenance, not the operator's first look. */
+export const ALARM_PRIORITIES = [1, 2, 3, 4, 'diagnostic'] as const;
+export type AlarmPriority = (typeof ALARM_PRIORITIES)[number];
+
+/** NAMUR NE107 status: Good, Failure, Check function, Out of specification, Maintenance required. */
+export const NE107_STATUSES = ['good', 'F', 'C', 'S', 'M'] as const;
+export type Ne107Status = (typeof NE107_STATUSES)[number];
+export type Ne107Category = Exclude<Ne107Status, 'good'>;
+
+/** Higher is worse: F > C > S > M > good, the order NE107 shows them in. */
+export const NE107_RANK: Readonly<Record<Ne107Status, number>> = { good: 0, M: 1, S: 2, C: 3, F: 4 };
+
+export function worstNe107(a: Ne107Status, b: Ne107Status): Ne107Status {
+  return NE107_RANK[b] > NE107_RANK[a] ? b : a;
+}
+
+/** Whether the alarm is in alarm now (its process condition holds). */
+export function isActiveState(state: AlarmState): boolean {
+  return state === 'unacknowledged' || state === 'acknowledged';
+}
+
+export function isUnacknowledged(state: AlarmState): boolean {
+  return state === 'unacknowledged' || state === 'rtn_unacknowledged' || state === 'latched';
+}
+
+export interface AlarmInfo {
+  /** `<tag path>#<name or kind>`, stable across restarts. */
+  readonly id: string;
+  readonly path: string;
+  /** The tag's folder (`Plant/Tank`): what "area" filters on. */
+  readonly area: string;
+  readonly kind: AlarmKind;
+  readonly priority: AlarmPriority;
+  readonly state: AlarmState;
+  /** Shelved by an operator until this time; null: not shelved. */
+  readonly shelvedUntil: number | null;
+  readonly shelveReason: string | null;
+  /** Suppressed by design: its condition tag says the equipment is not in service. */
+  readonly suppressed: boolean;
+  readonly outOfService: boolean;
+  readonly outOfServiceReason: string | null;
+  /** The NE107 category the alarm reports while active; null: none. */
+  readonly ne107: Ne107Category | null;
+  /** When it last became active / was acknowledged; null: not since it was last normal. */
+  readonly activeAt: number | null;
+  readonly ackedAt: number | null;
+  readonly ackedBy: string | null;
+  /** The tag's value when the alarm last changed state (or now, while active). */
+  readonly value: TagScalar | null;
+  readonly units: string;
+  readonly limit: number | null;
+  readonly message: string;
+}
+
+export type PriorityCounts = Readonly<Record<'1' | '2' | '3' | '4' | 'diagnostic', number>>;
+
+export interface AlarmCounts {
+  /** On the operator's list: not normal, not shelved, suppressed or out of service. */
+  readonly listed: number;
+  readonly active: number;
+  readonly unacknowledged: number;
+  /** Listed alarms by priority. */
+  readonly byPriority: PriorityCounts;
+  readonly unackByPriority: PriorityCounts;
+  readonly shelved: number;
+  readonly suppressed: number;
+  readonly outOfService: number;
+}
+
+/** An instrument's (tag's) NE107 status, as `alarms.changed` reports its changes. */
+export interface InstrumentStatus {
+  readonly path: string;
+  readonly ne107: Ne107Status;
+}
+
+export interface AlarmsChanged {
+  /** Every alarm whose state or flags changed since the last batch. */
+  readonly alarms: AlarmInfo[];
+  readonly counts: AlarmCounts;
+  /** Tags whose NE107 status changed. */
+  readonly instruments: InstrumentStatus[];
+}
+
+/** The alarm journal's file: whether entries reach the disk. */
+export interface JournalStatus {
+  readonly state: 'ok' | 'degraded' | 'off';
+  /** What is wrong and what it means, when state is degraded. */
+  readonly problem: string | null;
+  readonly file: string | null;
+  /** Entries waiting in memory for the disk. */
+  readonly pending: number;
+  /** Entries lost because the disk stayed unwritable past the memory bound. */
+  readonly dropped: number;
+}
+
+export const JOURNAL_EVENTS = [
+  'activated',
+  'cleared',
+  'acknowledged',
+  'reset',
+  'reannunciated',
+  'shelved',
+  'unshelved',
+  'suppressed',
+  'unsuppressed',
+  'out_of_service',
+  'in_service',
+] as const;
+export type JournalEvent = (typeof JOURNAL_EVENTS)[number];
+
+/** One line of the alarm journal: a transition or an operator action. */
+export interface JournalEntry {
+  readonly seq: number;
+  readonly ts: number;
+  readonly alarmId: string;
+  readonly path: string;
+  readonly kind: AlarmKind;
+  readonly priority: AlarmPriority;
+  readonly event: JournalEvent;
+  /** The ISA-18.2 state after the event. */
+  readonly state: AlarmState;
+  readonly value: TagScalar | null;
+  readonly message: string;
+  /** Who did it (operator actions); null for what the process did. */
+  readonly user: string | null;
+  readonly workstation: string | null;
+  readonly comment: string | null;
+}
+
+export interface AlarmKpis {
+  readonly from: number;
+  readonly to: number;
+  /** Alarm activations in the range. */
+  readonly activations: number;
+  readonly averagePer10Min: number;
+  readonly maxPer10Min: number;
+  /** Activations per 10-minute bucket, aligned to the range's start. */
+  readonly per10Min: ReadonlyArray<{ readonly t: number; readonly count: number }>;
+  /** Floods: begin when more than 10 activations fall in 10 minutes, end when fewer than 5 do. */
+  readonly floods: ReadonlyArray<{ readonly start: number; readonly end: number; readonly activations: number }>;
+  readonly timeInFloodMs: number;
+  readonly timeInFloodPercent: number;
+  /** Alarms active for more than 24 h (at the end of the range). */
+  readonly standing: ReadonlyArray<{ readonly alarmId: string; readonly path: string; readonly activeAt: number; readonly durationMs: number }>;
+  /** Alarms that activated 3 or more times within one minute. */
+  readonly chattering: ReadonlyArray<{ readonly alarmId: string; readonly path: string; readonly activations: number; readonly bursts: number }>;
+  /** The ten alarms with the most activations, and their share of all. */
+  readonly badActors: ReadonlyArray<{ readonly alarmId: string; readonly path: string; readonly activations: number; readonly percent: number }>;
+  /** Activations by priority, with the percentages (EEMUA 191 recommends about 80/15/5). */
+  readonly priorityDistribution: ReadonlyArray<{ readonly priority: AlarmPriority; readonly activations: number; readonly percent: number }>;
+}

@@ -44,10 +44,11 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
       );
     }
   }
-  const file = isAbsolute(project.historian.file) ? project.historian.file : join(dataDir, project.historian.file);
+  const inData = (name: string) => (isAbsolute(name) ? name : join(dataDir, name));
   const runtime = new Runtime(project, {
     simulator: plant ?? undefined,
-    historian: { file, workerUrl: historianWorker() },
+    historian: { file: inData(project.historian.file), workerUrl: historianWorker() },
+    alarmJournal: project.alarmJournal.enabled ? { file: inData(project.alarmJournal.file), maxAgeDays: project.alarmJournal.maxAgeDays } : undefined,
     projectFile,
   });
   runtime.start();
@@ -91,6 +92,8 @@ export async function startReview(historianFile: string): Promise<App> {
     })),
     historian: { enabled: true, file, chunkMinutes: 60, retention: [] },
     trends: [],
+    alarms: [],
+    alarmJournal: { enabled: false, file: '', maxAgeDays: 1 },
   };
   const runtime = new Runtime(project, { historian: { file, workerUrl: historianWorker() }, review: true });
   contents.tags.forEach((tag, id) => {

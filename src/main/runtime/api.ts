@@ -1,13 +1,16 @@
 // The contract's handlers. Requests arrive already parsed by their schemas
 // (the transports do that); these functions check what only the runtime can:
 // that a tag exists, is writable, and that the value fits it.
-import { ContractFailure, type Handlers } from '../../shared/contract';
+import { ContractFailure, type Caller, type Handlers } from '../../shared/contract';
 import { browseChildren, isUnder } from '../../shared/tagPath';
 import type { TagScalar } from '../../shared/types';
 import { DeviceError } from './drivers/driver';
 import type { Runtime, SimulatorControl } from './runtime';
 import type { EngineTag } from './tags/engine';
 import type { Historian } from './historian/historian';
+import type { AlarmJournal } from './alarms/journal';
+import { filterAlarms } from './alarms/alarmFilter';
+import { computeKpis } from './alarms/kpis';
 
 const INTEGER_TYPES = new Set(['int16', 'uint16', 'int32', 'uint32']);
 
@@ -17,6 +20,21 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
   const requireHistorian = (): Historian => {
     if (!runtime.historian) throw new ContractFailure('unavailable', 'history is off for this project');
     return runtime.historian;
+  };
+
+  const requireJournal = (): AlarmJournal => {
+    if (!runtime.alarmJournal) throw new ContractFailure('unavailable', 'the alarm journal is off for this project');
+    return runtime.alarmJournal;
+  };
+
+  /** Journal reads fail as a whole when the file is away; the reason is the journal's own. */
+  const fromJournal = <T>(read: (journal: AlarmJournal) => T): T => {
+    const journal = requireJournal();
+    try {
+      return read(journal);
+    } catch (error) {
+      throw new ContractFailure('unavailable', (error as Error).message);
+    }
   };
 
   const requireSimulator = (): SimulatorControl => {
@@ -31,7 +49,7 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
       for (const tag of engine.tags) {
         if (folder && !isUnder(tag.def.path, folder)) continue;
         if (needle && !tag.def.path.toLowerCase().includes(needle)) continue;
-        out.push(engine.info(tag));
+        out.push({ ...engine.info(tag), ne107: runtime.alarms.tagNe107(tag) });
       }
       return out;
     },
@@ -94,6 +112,22 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
     'trends.save': ({ view }) => runtime.trendViews.save(view),
     'trends.delete': ({ name }) => runtime.trendViews.delete(name),
 
+    'alarms.list': ({ filter }) => ({
+      alarms: filterAlarms(runtime.alarms.list(), filter),
+      counts: runtime.alarms.counts(),
+      journal: runtime.alarmJournal?.status() ?? { state: 'off', problem: null, file: null, pending: 0, dropped: 0 },
+    }),
+    'alarms.ack': ({ ids, comment }, caller) => ({
+      acknowledged: runtime.alarms.ack(ids, callerOf(caller), comment ?? null),
+    }),
+    'alarms.shelve': ({ id, durationMs, reason }, caller) => runtime.alarms.shelve(id, durationMs, reason, callerOf(caller)),
+    'alarms.unshelve': ({ id, comment }, caller) => runtime.alarms.unshelve(id, callerOf(caller), comment ?? null),
+    'alarms.setOutOfService': ({ id, outOfService, reason }, caller) =>
+      runtime.alarms.setOutOfService(id, outOfService, reason, callerOf(caller)),
+    'alarms.journal': ({ from, to, filter, limit }) => fromJournal((journal) => journal.query({ from, to, limit, ...filter })),
+    'alarms.kpis': ({ from, to }) =>
+      fromJournal((journal) => computeKpis(from, to, journal.activations(from, to), journal.activeAt(to))),
+
     'simulator.status': () => requireSimulator().status(),
 
     'simulator.setFault': ({ kind, signal, active }) => {
@@ -106,6 +140,11 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
       return sim.status();
     },
   };
+}
+
+/** Calls from inside the process (tests, scripts) have no transport to name them. */
+function callerOf(caller: Caller | undefined): Caller {
+  return caller ?? { user: 'runtime', workstation: 'local' };
 }
 
 /** Engineering value → the raw value the device stores, refusing what does not fit the tag. */

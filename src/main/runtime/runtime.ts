@@ -13,6 +13,8 @@ import { ChangeFanout } from './tags/fanout';
 import { Historian, type HistorianOptions } from './historian/historian';
 import { historizedTags, retentionRules } from './historian/setup';
 import { TrendViews } from './project/trendViews';
+import { AlarmEngine, type AlarmListener } from './alarms/alarmEngine';
+import { AlarmJournal, type JournalOptions } from './alarms/journal';
 
 /** What the runtime may ask of a simulated plant, when one runs beside it. */
 export interface SimulatorControl {
@@ -30,6 +32,8 @@ export interface RuntimeOptions {
   readonly historian?: Pick<HistorianOptions, 'file' | 'workerUrl' | 'workerEntry' | 'flushMs' | 'retryMs' | 'maxPending' | 'maxPageCount' | 'postMs'>;
   /** Offline review: the historian file is opened read-only and nothing is recorded. */
   readonly review?: boolean;
+  /** The alarm journal's file; omitted: alarms are evaluated but not journalled (and forgotten on restart). */
+  readonly alarmJournal?: JournalOptions;
   /** The project file, where trend views are saved; omitted: views are kept in memory. */
   readonly projectFile?: string;
 }
@@ -40,6 +44,8 @@ export class Runtime implements EventSources {
   readonly handlers: Handlers;
   readonly historian: Historian | null;
   readonly trendViews: TrendViews;
+  readonly alarms: AlarmEngine;
+  readonly alarmJournal: AlarmJournal | null;
   private readonly fanout: ChangeFanout;
   private readonly factory = new DriverFactory();
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
@@ -75,6 +81,11 @@ export class Runtime implements EventSources {
             chunkMs: project.historian.chunkMinutes * 60_000,
           })
         : null;
+    this.alarmJournal = options.alarmJournal && !options.review ? new AlarmJournal(options.alarmJournal) : null;
+    this.alarms = new AlarmEngine(this.engine, options.review ? [] : project.alarms, {
+      journal: this.alarmJournal,
+      onInstrumentChange: () => this.scheduleStatus(),
+    });
     this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);
   }
@@ -83,11 +94,14 @@ export class Runtime implements EventSources {
     if (this.started) return;
     this.started = true;
     this.historian?.start();
+    this.alarms.start();
     for (const driver of this.drivers.values()) driver.start();
   }
 
   async stop(): Promise<void> {
     this.started = false;
+    // Before the drivers: a shutdown is not a plant fault, and must not raise quality alarms.
+    this.alarms.stop();
     await Promise.all([...this.drivers.values()].map((driver) => this.factory.dispose(driver)));
     // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
     this.engine.flush();
@@ -99,7 +113,10 @@ export class Runtime implements EventSources {
   }
 
   devices(): DeviceInfo[] {
-    return [...this.drivers.values()].map((driver) => driver.info());
+    return [...this.drivers.values()].map((driver) => {
+      const info = driver.info();
+      return { ...info, ne107: this.alarms.deviceNe107(info.name, info.status) };
+    });
   }
 
   /** A client's event subscriptions; close it when the client goes. */
@@ -115,6 +132,10 @@ export class Runtime implements EventSources {
     this.deviceListeners.add(listener);
     listener(this.devices());
     return () => this.deviceListeners.delete(listener);
+  }
+
+  subscribeAlarms(listener: AlarmListener): () => void {
+    return this.alarms.subscribe(listener);
   }
 
   private scheduleStatus(): void {

@@ -9,6 +9,7 @@ import {
   type EventName,
   type PayloadOf,
 } from '../../shared/contract';
+import type { AlarmsChanged } from '../../shared/alarms';
 import type { DeviceInfo } from '../../shared/types';
 import type { TagSubscription } from './tags/fanout';
 
@@ -18,6 +19,7 @@ export type EventSend = <E extends EventName>(subscriptionId: string, event: E, 
 export interface EventSources {
   subscribeTags(sink: (changes: PayloadOf<'tags.changed'>) => void): TagSubscription;
   subscribeDevices(listener: (devices: DeviceInfo[]) => void): () => void;
+  subscribeAlarms(listener: (batch: AlarmsChanged) => void): () => void;
 }
 
 interface Active {
@@ -67,6 +69,12 @@ export class ClientSession {
       case 'devices.status': {
         if (this.active.has(id)) return;
         const close = this.sources.subscribeDevices((devices) => this.send(id, 'devices.status', devices));
+        this.active.set(id, { event, close });
+        return;
+      }
+      case 'alarms.changed': {
+        if (this.active.has(id)) return;
+        const close = this.sources.subscribeAlarms((batch) => this.send(id, 'alarms.changed', batch));
         this.active.set(id, { event, close });
         return;
       }

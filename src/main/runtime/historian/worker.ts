@@ -13,6 +13,7 @@ import { querySeries, statsOf, type SeriesSource } from './query';
 import { SchemaError } from './schema';
 import { SampleBuffer } from './sampleBuffer';
 import { HistorianStore } from './store';
+import { describeSqliteError } from '../storage/sqliteProblem';
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
@@ -39,26 +40,7 @@ function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
 /** A sentence an operator can act on, for what SQLite (or we) threw. */
 function describe(error: unknown): string {
   if (error instanceof SchemaError) return `${config.file}: ${error.message}`;
-  const code = (error as { code?: unknown }).code;
-  switch (code) {
-    case 'SQLITE_FULL':
-      return 'the disk is full (or the historian file reached its size cap): history waits in memory until space is free';
-    case 'SQLITE_READONLY':
-    case 'SQLITE_READONLY_DIRECTORY':
-    case 'SQLITE_CANTOPEN':
-    case 'EACCES':
-      return `the historian file cannot be written (${config.file} or its folder is read-only): history waits in memory`;
-    case 'SQLITE_BUSY':
-    case 'SQLITE_LOCKED':
-      return `another process holds the lock on ${config.file}: history waits in memory until it lets go`;
-    case 'SQLITE_CORRUPT':
-    case 'SQLITE_NOTADB':
-      return `${config.file} is damaged (not a valid historian database); it is left untouched: move it aside to start a new one`;
-    case 'SQLITE_IOERR':
-      return `the disk reported an I/O error writing ${config.file}: history waits in memory`;
-    default:
-      return `${config.file}: ${(error as Error).message}`;
-  }
+  return describeSqliteError(config.file, 'history', error);
 }
 
 function setState(next: WorkerStatus['state'], why: string | null): void {

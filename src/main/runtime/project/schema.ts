@@ -3,6 +3,7 @@
 // (unknown devices, duplicate paths, addresses) live in `validate.ts`.
 import { z } from 'zod';
 import { trendViewSchema } from '../../../shared/contract';
+import { alarmSchema } from '../alarms/schema';
 import { modbusRtuDeviceSchema, modbusTcpDeviceSchema } from '../drivers/modbus/config';
 
 const DRIVERS = 'modbus-tcp, modbus-rtu';
@@ -60,6 +61,7 @@ export const tagSchema = z.strictObject({
   writable: z.boolean().default(false),
   limits: limitsSchema.optional(),
   history: tagHistorySchema.optional(),
+  alarms: z.array(alarmSchema).max(64).default([]),
 });
 
 export const simulatorSchema = z.strictObject({
@@ -91,12 +93,21 @@ export const historianSchema = z.strictObject({
   retention: z.array(retentionSchema).default([]),
 });
 
+export const alarmJournalSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** The journal file, relative to the data folder unless absolute. */
+  file: z.string().min(1).default('alarms.db'),
+  /** Entries older than this are deleted. */
+  maxAgeDays: z.number().positive().default(400),
+});
+
 export const projectSchema = z.strictObject({
   name: z.string().default('Untitled project'),
   devices: z.array(deviceSchema).default([]),
   tags: z.array(tagSchema).default([]),
   simulator: simulatorSchema.optional(),
   historian: historianSchema.default({ enabled: true, file: 'historian.db', chunkMinutes: 60, retention: [] }),
+  alarmJournal: alarmJournalSchema.default({ enabled: true, file: 'alarms.db', maxAgeDays: 400 }),
   /** Saved trend views (written by the Trends screen). */
   trends: z.array(trendViewSchema).default([]),
 });
@@ -105,5 +116,6 @@ export type DeviceConfig = z.output<typeof deviceSchema>;
 export type TagConfig = z.output<typeof tagSchema>;
 export type SimulatorConfig = z.output<typeof simulatorSchema>;
 export type HistorianConfig = z.output<typeof historianSchema>;
+export type AlarmJournalConfig = z.output<typeof alarmJournalSchema>;
 export type TagHistoryConfig = z.output<typeof tagHistorySchema>;
 export type ProjectFile = z.output<typeof projectSchema>;

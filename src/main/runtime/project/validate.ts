@@ -1,12 +1,14 @@
 // Checks that need the whole project: names unique, every tag on a known
 // device, every address valid for its device's protocol.
 import type { TrendView } from '../../../shared/contract';
-import { tagPathProblem } from '../../../shared/tagPath';
+import { parentFolder, tagPathProblem } from '../../../shared/tagPath';
 import type { TagDataType } from '../../../shared/types';
 import { AddressError, isWritableArea, parseModbusAddress } from '../drivers/modbus/address';
+import { defaultMessage, type AlarmDefinition } from '../alarms/definition';
+import type { AlarmConfig } from '../alarms/schema';
 import type { TagDefinition } from '../tags/definition';
 import { scaleProblem } from '../tags/scaling';
-import type { DeviceConfig, HistorianConfig, ProjectFile, SimulatorConfig } from './schema';
+import type { AlarmJournalConfig, DeviceConfig, HistorianConfig, ProjectFile, SimulatorConfig } from './schema';
 
 export interface Project {
   readonly name: string;
@@ -15,6 +17,8 @@ export interface Project {
   readonly simulator?: SimulatorConfig;
   readonly historian: HistorianConfig;
   readonly trends: readonly TrendView[];
+  readonly alarms: readonly AlarmDefinition[];
+  readonly alarmJournal: AlarmJournalConfig;
 }
 
 type Report = (path: readonly PropertyKey[], message: string) => void;
@@ -102,5 +106,94 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
     });
   });
 
-  return { name: file.name, devices: file.devices, tags, simulator: file.simulator, historian: file.historian, trends: file.trends };
+  const alarms = checkAlarms(file, tags, report);
+  return {
+    name: file.name,
+    devices: file.devices,
+    tags,
+    simulator: file.simulator,
+    historian: file.historian,
+    trends: file.trends,
+    alarms,
+    alarmJournal: file.alarmJournal,
+  };
+}
+
+/** Resolves each tag's alarms; the tags they name must exist and fit the alarm's kind. */
+function checkAlarms(file: ProjectFile, tags: readonly TagDefinition[], report: Report): AlarmDefinition[] {
+  const byPath = new Map(tags.map((tag) => [tag.path, tag]));
+  const ids = new Set<string>();
+  const alarms: AlarmDefinition[] = [];
+  file.tags.forEach((config, i) => {
+    const tag = byPath.get(config.path);
+    if (!tag || config.alarms.length === 0) return;
+    const limits = new Map<string, number>();
+    config.alarms.forEach((alarm, j) => {
+      const at = (key: string) => ['tags', i, 'alarms', j, key];
+      const id = `${tag.path}#${alarm.name ?? alarm.kind}`;
+      if (ids.has(id)) report(at('kind'), `a second ${alarm.kind} alarm on ${tag.path}: give each a different name`);
+      ids.add(id);
+      const numeric = tag.dataType !== 'bool';
+      if (alarm.limit !== undefined && !numeric) report(at('kind'), `a ${alarm.kind} alarm needs a numeric tag; ${tag.path} is a bool`);
+      if (alarm.kind === 'digital' && numeric) report(at('kind'), `a digital alarm needs a bool tag; ${tag.path} is ${tag.dataType}`);
+      if (alarm.limit !== undefined) limits.set(alarm.kind, alarm.limit);
+      const sp = alarm.sp === undefined ? null : checkOtherTag(byPath, alarm.sp, 'numeric', report, at('sp'));
+      const suppressor = alarm.suppressedBy === undefined ? null : typeof alarm.suppressedBy === 'string' ? { tag: alarm.suppressedBy, state: true } : alarm.suppressedBy;
+      if (suppressor) checkOtherTag(byPath, suppressor.tag, 'any', report, at('suppressedBy'));
+      alarms.push(resolveAlarm(id, tag, alarm, sp, suppressor));
+    });
+    // Limits that cross each other would make the more severe alarm fire first.
+    const ordered: [string, string, (a: number, b: number) => boolean, string][] = [
+      ['hihi', 'hi', (a, b) => a >= b, 'below'],
+      ['lolo', 'lo', (a, b) => a <= b, 'above'],
+    ];
+    for (const [severe, mild, ok, word] of ordered) {
+      const a = limits.get(severe);
+      const b = limits.get(mild);
+      if (a !== undefined && b !== undefined && !ok(a, b)) {
+        const j = config.alarms.findIndex((alarm) => alarm.kind === severe);
+        report(['tags', i, 'alarms', j, 'limit'], `the ${severe} limit ${a} is ${word} the ${mild} limit ${b}`);
+      }
+    }
+  });
+  return alarms;
+}
+
+function checkOtherTag(byPath: ReadonlyMap<string, TagDefinition>, path: string, need: 'numeric' | 'any', report: Report, at: PropertyKey[]): string | null {
+  const other = byPath.get(path);
+  if (!other) {
+    report(at, `no tag "${path}"`);
+    return null;
+  }
+  if (need === 'numeric' && other.dataType === 'bool') report(at, `${path} is a bool; a setpoint must be numeric`);
+  return path;
+}
+
+function resolveAlarm(
+  id: string,
+  tag: TagDefinition,
+  alarm: AlarmConfig,
+  sp: string | null,
+  suppressor: { tag: string; state: boolean } | null,
+): AlarmDefinition {
+  return {
+    id,
+    path: tag.path,
+    area: parentFolder(tag.path),
+    kind: alarm.kind,
+    priority: alarm.priority,
+    limit: alarm.limit ?? null,
+    sp,
+    state: alarm.state ?? null,
+    category: alarm.kind === 'ne107' ? (alarm.category ?? 'F') : null,
+    deadband: alarm.deadband,
+    onDelayMs: alarm.onDelayMs,
+    offDelayMs: alarm.offDelayMs,
+    latch: alarm.latch,
+    reAlarmMs: alarm.reAlarmMs ?? null,
+    message: alarm.message ?? defaultMessage(alarm.kind, tag.description || tag.path),
+    units: tag.units,
+    ne107: alarm.ne107 ?? null,
+    suppressedBy: suppressor && { path: suppressor.tag, state: suppressor.state },
+  };
 }

@@ -111,7 +111,8 @@ export class TagEngine {
     return { value: tag.value, quality: tag.quality, ts: tag.ts };
   }
 
-  info(tag: EngineTag): TagInfo {
+  /** What tags.list shows, but the NE107 status (the alarm engine keeps that). */
+  info(tag: EngineTag): Omit<TagInfo, 'ne107'> {
     const { def } = tag;
     return {
       path: def.path,

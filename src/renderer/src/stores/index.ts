@@ -13,3 +13,10 @@ export {
   type TrendPen,
   type TrendRange,
 } from './trendSlice';
+export {
+  ne107Of,
+  NO_ALARM_FILTER,
+  type AlarmFilter,
+  type AlarmTab,
+} from './alarmsSlice';
+export { isHidden, mergeAlarms, mergeInstruments, newlyAnnunciated } from './alarmMerge';

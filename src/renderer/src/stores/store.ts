@@ -1,10 +1,12 @@
 // The HMI's one zustand store, combined from slices. It holds structure only
 // (which tags and devices exist, what is selected, the connection state, the
-// trend's pens and range); live values are in `liveValues` and never
-// re-render anything but a cell, trend samples live in the chart.
+// trend's pens and range, the alarms and what the alarm list shows); live
+// values are in `liveValues` and never re-render anything but a cell, trend
+// samples live in the chart.
 // Usable outside React (`useHmi.getState()`): the event listeners in
 // `session.ts` write into it directly.
 import { create } from 'zustand';
+import { createAlarmsSlice, type AlarmsSlice } from './alarmsSlice';
 import { createBrowseSlice, type BrowseSlice } from './browseSlice';
 import { createCatalogSlice, type CatalogSlice } from './catalogSlice';
 import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
@@ -19,7 +21,8 @@ export type HmiState = CatalogSlice &
   ConnectionSlice &
   ViewSlice &
   HistorianSlice &
-  TrendSlice;
+  TrendSlice &
+  AlarmsSlice;
 
 export const useHmi = create<HmiState>()((...a) => ({
   ...createCatalogSlice(...a),
@@ -29,4 +32,5 @@ export const useHmi = create<HmiState>()((...a) => ({
   ...createViewSlice(...a),
   ...createHistorianSlice(...a),
   ...createTrendSlice(...a),
+  ...createAlarmsSlice(...a),
 }));

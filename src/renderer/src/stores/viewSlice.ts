@@ -1,8 +1,8 @@
-// Which screen the main area shows: the tag browser or the trends.
+// Which screen the main area shows: the tag browser, the trends or the alarms.
 import type { StateCreator } from 'zustand';
 import type { HmiState } from './store';
 
-export type AppView = 'tags' | 'trends';
+export type AppView = 'tags' | 'trends' | 'alarms';
 
 export interface ViewSlice {
   view: AppView;

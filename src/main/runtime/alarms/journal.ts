@@ -27,6 +27,8 @@ export interface JournalOptions {
   readonly retryMs?: number;
   /** Batches are written at most this often. */
   readonly flushMs?: number;
+  /** A cap on the file in 4 KiB pages (tests use it to fill the "disk"). */
+  readonly maxPageCount?: number;
 }
 
 export type NewEntry = Omit<JournalEntry, 'seq'>;
@@ -188,6 +190,11 @@ export class AlarmJournal {
     return rows.map(([alarmId, path, activeAt]) => ({ alarmId, path, activeAt }));
   }
 
+  /** For tests: changes the page cap of the open file. */
+  setMaxPageCount(pages: number): void {
+    this.db?.pragma(`max_page_count = ${pages}`);
+  }
+
   close(): void {
     for (const timer of [this.flushTimer, this.retryTimer]) if (timer) clearTimeout(timer);
     if (this.retentionTimer) clearInterval(this.retentionTimer);
@@ -207,6 +214,7 @@ export class AlarmJournal {
       }
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
+      if (this.options.maxPageCount !== undefined) db.pragma(`max_page_count = ${this.options.maxPageCount}`);
       db.exec(`
         CREATE TABLE IF NOT EXISTS journal (
           seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, alarm_id TEXT NOT NULL, path TEXT NOT NULL,

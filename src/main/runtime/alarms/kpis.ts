@@ -165,7 +165,7 @@ function findFloods(activations: readonly Activation[], lo: number, hi: number, 
   while (i < hi) {
     const start = activations[i]!.ts;
     while (activations[tail]!.ts <= start - RATE_WINDOW_MS) tail++;
-    if (i - tail + 1 < FLOOD_START_ABOVE) {
+    if (i - tail + 1 <= FLOOD_START_ABOVE) {
       i++;
       continue;
     }

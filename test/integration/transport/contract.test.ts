@@ -9,7 +9,7 @@ import type { Result } from '../../../src/shared/contract';
 import type { TagChange } from '../../../src/shared/types';
 import { parseProject } from '../../../src/main/runtime/project/load';
 import { Runtime } from '../../../src/main/runtime/runtime';
-import { createDispatch } from '../../../src/main/transport/dispatch';
+import { createDispatch, localCaller } from '../../../src/main/transport/dispatch';
 import { createHttpTransport } from '../../../src/main/transport/http';
 import { bindIpc, type IpcEventLike, type IpcMainLike, type IpcSender } from '../../../src/main/transport/ipc';
 import { RawModbusServer } from '../../helpers/rawModbusServer';
@@ -31,6 +31,11 @@ tags:
   - { path: Area/Unit/Level, device: plc, address: "HR:0", units: m, writable: true }
   - { path: Area/Unit/Temp, device: plc, address: "HR:1" }
   - { path: Area/Other/Flag, device: plc, address: "CO:0" }
+  - path: Area/Unit/Pressure
+    device: plc
+    address: "HR:2"
+    units: bar
+    alarms: [{ kind: hi, limit: 50, priority: 1, message: "Pressure high: {value} {units}" }]
 `),
     { changeIntervalMs: 20, statusIntervalMs: 20 },
   );
@@ -69,9 +74,10 @@ describe('contract over HTTP', () => {
   });
 
   it('browses folders', async () => {
-    expect((await post('tags.browse', { folder: '' })).body).toEqual([{ kind: 'folder', name: 'Area', path: 'Area', tagCount: 3 }]);
+    expect((await post('tags.browse', { folder: '' })).body).toEqual([{ kind: 'folder', name: 'Area', path: 'Area', tagCount: 4 }]);
     expect((await post('tags.browse', { folder: 'Area/Unit' })).body).toEqual([
       { kind: 'tag', name: 'Level', path: 'Area/Unit/Level' },
+      { kind: 'tag', name: 'Pressure', path: 'Area/Unit/Pressure' },
       { kind: 'tag', name: 'Temp', path: 'Area/Unit/Temp' },
     ]);
     expect(await post('tags.browse', { folder: 'Nope' })).toMatchObject({ status: 404, body: { error: { kind: 'not_found' } } });
@@ -212,5 +218,47 @@ describe('contract over IPC', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(ipc.received.filter(([, id]) => id === 'w1').length).toBe(ipc.received.slice(0, count).filter(([, id]) => id === 'w1').length);
     unbind();
+  });
+});
+
+describe('alarms over both transports', () => {
+  const APP = 'file:///app/out/renderer/index.html';
+  const ID = 'Area/Unit/Pressure#hi';
+
+  it('streams alarm changes, acknowledges over HTTP and IPC, and journals who did it from where', async () => {
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/events`);
+    const batches: Array<{ id: string; payload?: { alarms: { id: string; state: string; message: string }[]; counts: { unacknowledged: number } } }> = [];
+    ws.on('message', (data) => batches.push(JSON.parse(data.toString())));
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.send(JSON.stringify({ op: 'subscribe', id: 'a1', event: 'alarms.changed', params: {} }));
+    await waitFor(() => batches.some((b) => b.id === 'a1'), 'the first batch');
+    expect(batches[0]!.payload!.alarms.map((a) => a.id)).toEqual([ID]);
+
+    device.registers[2] = 80;
+    const raised = await waitFor(() => batches.flatMap((b) => b.payload?.alarms ?? []).find((a) => a.id === ID && a.state === 'unacknowledged'), 'the alarm');
+    expect(raised.message).toBe('Pressure high: 80 bar');
+    const listed = await post('alarms.list', { filter: {} });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ alarms: [{ id: ID, state: 'unacknowledged', priority: 1 }], counts: { unacknowledged: 1 }, journal: { state: 'off' } });
+
+    const acked = await post('alarms.ack', { ids: [ID], comment: 'over HTTP' });
+    expect(acked).toMatchObject({ status: 200, body: { acknowledged: [ID] } });
+    await waitFor(() => batches.flatMap((b) => b.payload?.alarms ?? []).some((a) => a.id === ID && a.state === 'acknowledged'), 'the ack event');
+    expect(await post('alarms.ack', { ids: ['Area/Unit/Nope#hi'] })).toMatchObject({ status: 404, body: { error: { kind: 'not_found' } } });
+    expect(await post('alarms.shelve', { id: ID, durationMs: -1, reason: 'x' })).toMatchObject({ status: 400 });
+    expect(await post('alarms.journal', { from: 0, to: 1 })).toMatchObject({ status: 503, body: { error: { message: 'the alarm journal is off for this project' } } });
+    expect(runtime.alarms.find(ID)).toMatchObject({ ackedBy: 'anonymous' });
+
+    device.registers[2] = 0;
+    await waitFor(() => runtime.alarms.find(ID)!.state === 'normal', 'back to normal');
+    device.registers[2] = 90;
+    await waitFor(() => runtime.alarms.find(ID)!.state === 'unacknowledged', 'raised again');
+    const ipc = fakeIpc();
+    const unbind = bindIpc(ipc.ipcMain, { dispatch: createDispatch(runtime.handlers), openSession: (s) => runtime.openSession(s), isTrustedUrl: (u) => u === APP });
+    expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: [ID] })).toEqual({ ok: true, value: { acknowledged: [ID] } });
+    expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: 'all' })).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
+    expect(runtime.alarms.find(ID)!.ackedBy).toBe(localCaller().user);
+    unbind();
+    ws.close();
   });
 });

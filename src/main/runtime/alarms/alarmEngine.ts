@@ -34,6 +34,8 @@ interface AlarmRecord {
   /** roc: the last Good value and its time. */
   lastValue: number;
   lastTs: number;
+  /** In the engine's timed set (kept here so the set is touched only when it changes). */
+  timed: boolean;
 }
 
 export type AlarmListener = (batch: AlarmsChanged) => void;
@@ -103,6 +105,7 @@ export class AlarmEngine {
         machine: new AlarmMachine(def),
         lastValue: NaN,
         lastTs: NaN,
+        timed: false,
       };
       this.records.push(record);
       this.byId.set(def.id, record);
@@ -326,7 +329,9 @@ export class AlarmEngine {
 
   private retime(record: AlarmRecord): void {
     const { machine } = record;
-    const timed = !Number.isNaN(machine.nextDeadline()) || (record.def.kind === 'roc' && machine.condition);
+    const timed = machine.waiting || (record.def.kind === 'roc' && machine.condition);
+    if (timed === record.timed) return;
+    record.timed = timed;
     if (timed) this.timed.add(record);
     else this.timed.delete(record);
   }

@@ -114,16 +114,17 @@ export class AlarmMachine {
 
   /** The next time `tick` has something to do; NaN: nothing is due. */
   nextDeadline(): number {
+    // Plain comparisons, no closure: this runs on every evaluation.
     let next = NaN;
-    const consider = (t: number) => {
-      if (!Number.isNaN(t) && !(t >= next)) next = t;
-    };
-    if (!Number.isNaN(this.pendingSince)) {
-      consider(this.pendingSince + (this.condition ? this.timing.onDelayMs : this.timing.offDelayMs));
-    }
-    if (this.shelvedUntil !== null) consider(this.shelvedUntil);
-    if (this.state === 'acknowledged') consider(this.reAlarmAt);
+    if (!Number.isNaN(this.pendingSince)) next = this.pendingSince + (this.condition ? this.timing.onDelayMs : this.timing.offDelayMs);
+    if (this.shelvedUntil !== null && !(this.shelvedUntil >= next)) next = this.shelvedUntil;
+    if (this.state === 'acknowledged' && !Number.isNaN(this.reAlarmAt) && !(this.reAlarmAt >= next)) next = this.reAlarmAt;
     return next;
+  }
+
+  /** Whether `tick` has anything to do at some time (cheaper than nextDeadline). */
+  get waiting(): boolean {
+    return !Number.isNaN(this.pendingSince) || this.shelvedUntil !== null || (this.state === 'acknowledged' && !Number.isNaN(this.reAlarmAt));
   }
 
   /** An operator's acknowledgement: of an active alarm, a returned one, or the reset of a latched one. */

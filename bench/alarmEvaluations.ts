@@ -67,7 +67,6 @@ alarmEngine.subscribe((batch) => (delivered += batch.alarms.length));
 
 const ids = tags.map((_, id) => id);
 let seconds = 0;
-let transitions = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const ts = 1_000_000 + round * 1000;
   for (let id = 0; id < TAGS; id++) {
@@ -80,7 +79,7 @@ for (let round = 0; round < ROUNDS; round++) {
   journal.flush();
   seconds += Number(process.hrtime.bigint() - started) / 1e9;
 }
-transitions = journal.query({ from: 0, to: 1e13, limit: 100_000 }).entries.length;
+const transitions = journal.query({ from: 0, to: 1e13, limit: 100_000 }).entries.length;
 const evaluations = TAGS * LIMITS.length * ROUNDS;
 report('alarms.evaluations_per_s', Math.round(evaluations / seconds), 'eval/s');
 console.error(`bench: ${evaluations} evaluations of ${alarms.length} alarms in ${seconds.toFixed(3)} s, ${transitions} journalled transitions, ${delivered} alarms batched`);

@@ -86,6 +86,10 @@ describe('alarms on the demo plant', () => {
       ['activated', 'unacknowledged'],
     ]);
     expect(entries[1]).toMatchObject({ user: 'alice', workstation: 'ws-7', comment: 'seen, lowering it' });
+
+    const kpis = await app.runtime.handlers['alarms.kpis']({ from: active - 60_000, to: Date.now() + 1 });
+    expect(kpis.badActors.find((b) => b.alarmId === SP_ALARM)).toMatchObject({ activations: 1 });
+    expect(kpis.priorityDistribution.find((p) => p.priority === 1)!.activations).toBeGreaterThanOrEqual(1);
   });
 
   it('turns the device F and raises the quality alarm within two polls of a killed link', async () => {

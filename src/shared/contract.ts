@@ -28,6 +28,7 @@ import type {
   TagInfo,
   TagScalar,
 } from './types';
+import type { UplinkStatus } from './uplink';
 
 const MAX_PATH = 1024;
 
@@ -215,6 +216,8 @@ export const methods = {
       .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] }),
   ),
   'alarms.kpis': method<AlarmKpis>()(timeRangeSchema),
+  /** The MQTT uplink: session, counters, store-and-forward queue. */
+  'uplink.status': method<UplinkStatus>()(z.strictObject({})),
   'simulator.status': method<SimulatorStatus>()(z.strictObject({})),
   'simulator.setFault': method<SimulatorStatus>()(
     z.strictObject({

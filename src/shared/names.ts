@@ -20,6 +20,7 @@ export const METHOD_NAMES = [
   'alarms.setOutOfService',
   'alarms.journal',
   'alarms.kpis',
+  'uplink.status',
   'simulator.status',
   'simulator.setFault',
 ] as const;

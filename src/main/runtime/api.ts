@@ -4,6 +4,7 @@
 import { ContractFailure, type Caller, type Handlers } from '../../shared/contract';
 import { browseChildren, isUnder } from '../../shared/tagPath';
 import type { TagScalar } from '../../shared/types';
+import type { UplinkStatus } from '../../shared/uplink';
 import { DeviceError } from './drivers/driver';
 import type { Runtime, SimulatorControl } from './runtime';
 import type { EngineTag } from './tags/engine';
@@ -128,6 +129,8 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
     'alarms.kpis': ({ from, to }) =>
       fromJournal((journal) => computeKpis(from, to, journal.activations(from, to), journal.activeAt(to))),
 
+    'uplink.status': () => runtime.uplink?.status() ?? DISABLED_UPLINK,
+
     'simulator.status': () => requireSimulator().status(),
 
     'simulator.setFault': ({ kind, signal, active }) => {
@@ -141,6 +144,30 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
     },
   };
 }
+
+const DISABLED_UPLINK: UplinkStatus = {
+  state: 'disabled',
+  format: null,
+  url: null,
+  groupId: null,
+  edgeNodeId: null,
+  primaryHostId: null,
+  connectedSince: null,
+  lastError: null,
+  lastErrorAt: null,
+  reconnects: 0,
+  bdSeq: null,
+  publishedTags: 0,
+  messages: 0,
+  metrics: 0,
+  births: 0,
+  deaths: 0,
+  commandsEnabled: false,
+  commands: 0,
+  commandsRefused: 0,
+  lastCommandError: null,
+  queue: null,
+};
 
 /** Calls from inside the process (tests, scripts) have no transport to name them. */
 function callerOf(caller: Caller | undefined): Caller {

@@ -15,6 +15,7 @@ import { historizedTags, retentionRules } from './historian/setup';
 import { TrendViews } from './project/trendViews';
 import { AlarmEngine, type AlarmListener } from './alarms/alarmEngine';
 import { AlarmJournal, type JournalOptions } from './alarms/journal';
+import { Uplink } from './uplink/uplink';
 
 /** What the runtime may ask of a simulated plant, when one runs beside it. */
 export interface SimulatorControl {
@@ -34,6 +35,8 @@ export interface RuntimeOptions {
   readonly review?: boolean;
   /** The alarm journal's file; omitted: alarms are evaluated but not journalled (and forgotten on restart). */
   readonly alarmJournal?: JournalOptions;
+  /** The uplink's store-and-forward file; omitted: the uplink (if any) keeps nothing while offline. */
+  readonly uplinkQueueFile?: string;
   /** The project file, where trend views are saved; omitted: views are kept in memory. */
   readonly projectFile?: string;
 }
@@ -46,6 +49,7 @@ export class Runtime implements EventSources {
   readonly trendViews: TrendViews;
   readonly alarms: AlarmEngine;
   readonly alarmJournal: AlarmJournal | null;
+  readonly uplink: Uplink | null;
   private readonly fanout: ChangeFanout;
   private readonly factory = new DriverFactory();
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
@@ -63,7 +67,10 @@ export class Runtime implements EventSources {
     const sink: DriverSink = {
       reading: (id, raw, quality, ts) => this.engine.ingest(id, raw, quality, ts),
       qualityOf: (ids, quality, ts) => this.engine.setQualityOf(ids, quality, ts),
-      statusChanged: () => this.scheduleStatus(),
+      statusChanged: () => {
+        this.uplink?.devicesChanged();
+        this.scheduleStatus();
+      },
     };
     for (const device of project.devices) {
       const tags = this.engine.tags
@@ -86,6 +93,17 @@ export class Runtime implements EventSources {
       journal: this.alarmJournal,
       onInstrumentChange: () => this.scheduleStatus(),
     });
+    this.uplink =
+      project.uplink?.enabled && !options.review
+        ? new Uplink(project.uplink, {
+            engine: this.engine,
+            deviceOnline: (name) => this.drivers.get(name)?.info().status === 'connected',
+            write: async (path, value) => {
+              await this.handlers['tags.write']({ path, value }, { user: 'sparkplug DCMD', workstation: project.uplink!.url });
+            },
+            queueFile: options.uplinkQueueFile ?? null,
+          })
+        : null;
     this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);
   }
@@ -95,6 +113,7 @@ export class Runtime implements EventSources {
     this.started = true;
     this.historian?.start();
     this.alarms.start();
+    this.uplink?.start();
     for (const driver of this.drivers.values()) driver.start();
   }
 
@@ -105,7 +124,7 @@ export class Runtime implements EventSources {
     await Promise.all([...this.drivers.values()].map((driver) => this.factory.dispose(driver)));
     // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
     this.engine.flush();
-    await this.historian?.stop();
+    await Promise.all([this.historian?.stop(), this.uplink?.stop()]);
     this.fanout.dispose();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = null;

@@ -3,6 +3,7 @@ import type { DeviceConfig } from '../project/schema';
 import type { Driver, DriverSink, DriverTag } from './driver';
 import { LinePool } from './modbus/lines';
 import { ModbusDriver } from './modbus/modbusDriver';
+import { SparkplugHostDriver } from './sparkplug/hostDriver';
 
 export class DriverFactory {
   private readonly modbusLines = new LinePool();
@@ -17,6 +18,8 @@ export class DriverFactory {
         this.releases.set(driver, () => this.modbusLines.release(line));
         return driver;
       }
+      case 'sparkplug-host':
+        return new SparkplugHostDriver(device, tags, sink);
     }
   }
 

@@ -4,11 +4,13 @@
 import { z } from 'zod';
 import { trendViewSchema } from '../../../shared/contract';
 import { alarmSchema } from '../alarms/schema';
+import { uplinkSchema } from '../uplink/config';
 import { modbusRtuDeviceSchema, modbusTcpDeviceSchema } from '../drivers/modbus/config';
+import { sparkplugHostDeviceSchema } from '../drivers/sparkplug/config';
 
-const DRIVERS = 'modbus-tcp, modbus-rtu';
+const DRIVERS = 'modbus-tcp, modbus-rtu, sparkplug-host';
 
-export const deviceSchema = z.discriminatedUnion('driver', [modbusTcpDeviceSchema, modbusRtuDeviceSchema], {
+export const deviceSchema = z.discriminatedUnion('driver', [modbusTcpDeviceSchema, modbusRtuDeviceSchema, sparkplugHostDeviceSchema], {
   error: (issue) => {
     if (issue.code !== 'invalid_union') return undefined;
     const driver = (issue.input as { driver?: unknown } | null)?.driver;
@@ -54,6 +56,8 @@ export const tagSchema = z.strictObject({
   path: z.string().min(1).max(1024),
   device: z.string().min(1),
   address: z.string().min(1),
+  /** For drivers whose addresses do not say (sparkplug-host; default float64); a Modbus address's type wins and must agree. */
+  dataType: z.enum(['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64']).optional(),
   units: z.string().default(''),
   description: z.string().default(''),
   scale: scaleSchema.optional(),
@@ -108,6 +112,8 @@ export const projectSchema = z.strictObject({
   simulator: simulatorSchema.optional(),
   historian: historianSchema.default({ enabled: true, file: 'historian.db', chunkMinutes: 60, retention: [] }),
   alarmJournal: alarmJournalSchema.default({ enabled: true, file: 'alarms.db', maxAgeDays: 400 }),
+  /** Publishing to the plant's MQTT broker (Sparkplug B or JSON); absent: none. */
+  uplink: uplinkSchema.optional(),
   /** Saved trend views (written by the Trends screen). */
   trends: z.array(trendViewSchema).default([]),
 });

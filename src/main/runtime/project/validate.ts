@@ -4,10 +4,12 @@ import type { TrendView } from '../../../shared/contract';
 import { parentFolder, tagPathProblem } from '../../../shared/tagPath';
 import type { TagDataType } from '../../../shared/types';
 import { AddressError, isWritableArea, parseModbusAddress } from '../drivers/modbus/address';
+import { parseMetricAddress, SparkplugAddressError } from '../drivers/sparkplug/config';
 import { defaultMessage, type AlarmDefinition } from '../alarms/definition';
 import type { AlarmConfig } from '../alarms/schema';
 import type { TagDefinition } from '../tags/definition';
 import { scaleProblem } from '../tags/scaling';
+import type { UplinkConfig } from '../uplink/config';
 import type { AlarmJournalConfig, DeviceConfig, HistorianConfig, ProjectFile, SimulatorConfig } from './schema';
 
 export interface Project {
@@ -19,6 +21,7 @@ export interface Project {
   readonly trends: readonly TrendView[];
   readonly alarms: readonly AlarmDefinition[];
   readonly alarmJournal: AlarmJournalConfig;
+  readonly uplink?: UplinkConfig;
 }
 
 type Report = (path: readonly PropertyKey[], message: string) => void;
@@ -29,12 +32,22 @@ interface AddressFacts {
 }
 
 /** What a device's protocol makes of an address; throws an error that says what is wrong. */
-function addressFacts(device: DeviceConfig, address: string): AddressFacts {
+function addressFacts(device: DeviceConfig, address: string, declared: TagDataType | undefined): AddressFacts {
   switch (device.driver) {
     case 'modbus-tcp':
     case 'modbus-rtu': {
       const parsed = parseModbusAddress(address);
+      if (declared !== undefined && declared !== parsed.type) {
+        throw new AddressError(`${address} holds a ${parsed.type}, not the declared dataType ${declared} (the address says the type)`);
+      }
       return { dataType: parsed.type, readOnly: !isWritableArea(parsed.area) };
+    }
+    case 'sparkplug-host': {
+      const parsed = parseMetricAddress(address);
+      if (device.edgeNodeId !== undefined && parsed.edgeNodeId !== device.edgeNodeId) {
+        throw new SparkplugAddressError(`"${address}" is on edge node ${parsed.edgeNodeId}, but ${device.name} follows ${device.edgeNodeId} only`);
+      }
+      return { dataType: declared ?? 'float64', readOnly: false };
     }
   }
 }
@@ -76,9 +89,9 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
     }
     let facts: AddressFacts;
     try {
-      facts = addressFacts(device, tag.address);
+      facts = addressFacts(device, tag.address, tag.dataType);
     } catch (error) {
-      if (!(error instanceof AddressError)) throw error;
+      if (!(error instanceof AddressError) && !(error instanceof SparkplugAddressError)) throw error;
       report(at('address'), error.message);
       return;
     }
@@ -116,6 +129,7 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
     trends: file.trends,
     alarms,
     alarmJournal: file.alarmJournal,
+    uplink: file.uplink,
   };
 }
 

@@ -1,0 +1,343 @@
+// A Sparkplug B host as a driver: subscribes to a group (or one edge node)
+// and turns the metrics its tags address into readings, so a workstation
+// shows what another workstation or a headless edge runtime publishes.
+//
+// Per edge node it tracks the birth's bdSeq and the seq of every message. A
+// message that skips a seq is held for `reorderTimeoutMs` in case the missing
+// one arrives late; if it does not, the node is asked for a rebirth (NCMD
+// Node Control/Rebirth), as it is when data comes by an alias no birth
+// declared. NDEATH (with the birth's bdSeq) turns the node's tags Bad, DDEATH
+// its device's tags; a lost broker turns them all Bad. Historical metrics
+// (store-and-forward replays) do not overwrite live values.
+// With `hostId`, it is a primary host: STATE online (retained) while the
+// session is up, and its Will says offline.
+import type { DriverStatus, Quality, TagScalar } from '../../../../shared/types';
+import { MqttLink } from '../../mqtt/link';
+import { decodePayload, encodePayload, fromWire } from '../../sparkplug/codec';
+import { qualityFromProperties } from '../../sparkplug/quality';
+import { deviceTopic, nodeTopic, parseTopic, statePayload, stateTopic, type SparkplugTopic } from '../../sparkplug/topics';
+import { DataType, type Metric, type Payload } from '../../sparkplug/types';
+import { qualityOf } from '../../tags/plausibility';
+import { DeviceError, type Driver, type DriverSink, type DriverTag } from '../driver';
+import { metricKey, parseMetricAddress, type SparkplugHostDeviceConfig } from './config';
+
+type EdgeTopic = Exclude<SparkplugTopic, { type: 'STATE' }>;
+
+const COMM_FAILURE = qualityOf('bad', 'comm_failure');
+const CONFIG_ERROR = qualityOf('bad', 'config_error');
+const REBIRTH = 'Node Control/Rebirth';
+/** At most one rebirth request per node this often. */
+const REBIRTH_EVERY_MS = 5000;
+
+interface NodeState {
+  bdSeq: number | null;
+  /** The seq the next message should carry; null until a birth. */
+  expected: number | null;
+  alive: boolean;
+  /** Held messages that came early, by seq. */
+  readonly held: Map<number, { readonly topic: EdgeTopic; readonly payload: Payload }>;
+  heldTimer: NodeJS.Timeout | null;
+  lastRebirthAsk: number;
+  /** Per device id ('' = the node): alias → metric name and datatype, from its birth. */
+  readonly aliases: Map<string, Map<string, { name: string; datatype: DataType }>>;
+  readonly datatypes: Map<string, DataType>;
+}
+
+export class SparkplugHostDriver implements Driver {
+  readonly name: string;
+  private readonly link: MqttLink;
+  /** metric key → tag ids (two tags may read one metric). */
+  private readonly tagsByKey = new Map<string, number[]>();
+  private readonly tagKey = new Map<number, string>();
+  private readonly nodes = new Map<string, NodeState>();
+  private status: DriverStatus['status'] = 'stopped';
+  private messages = 0;
+  private errors = 0;
+  private reconnects = 0;
+  private lastError: string | null = null;
+  private lastErrorAt: number | null = null;
+  private lastMessageAt: number | null = null;
+
+  constructor(
+    private readonly config: SparkplugHostDeviceConfig,
+    tags: readonly DriverTag[],
+    private readonly sink: DriverSink,
+  ) {
+    this.name = config.name;
+    for (const tag of tags) {
+      const address = parseMetricAddress(tag.address);
+      const key = metricKey(address.edgeNodeId, address.deviceId, address.metric);
+      this.tagKey.set(tag.id, key);
+      const list = this.tagsByKey.get(key);
+      if (list) list.push(tag.id);
+      else this.tagsByKey.set(key, [tag.id]);
+    }
+    const clientId = config.clientId ?? `${config.hostId ?? 'host'}-${config.name}-${process.pid}`;
+    this.link = new MqttLink(config, clientId, {
+      will: () => (config.hostId === undefined ? undefined : { topic: stateTopic(config.hostId), payload: Buffer.from(hostState(false)), qos: 1, retain: true }),
+      online: (link) => this.online(link),
+      offline: (reason) => this.offline(reason),
+      message: (topic, payload) => this.message(topic, payload),
+    });
+  }
+
+  start(): void {
+    if (!this.config.enabled) return;
+    this.status = 'connecting';
+    this.link.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const node of this.nodes.values()) if (node.heldTimer) clearTimeout(node.heldTimer);
+    const { hostId } = this.config;
+    await this.link.stop(hostId === undefined ? undefined : (link) => link.publish(stateTopic(hostId), hostState(false), 1, true));
+    this.status = 'stopped';
+  }
+
+  /** A DCMD (or NCMD for a node metric) with the metric's name and the datatype its birth declared. */
+  async write(id: number, raw: TagScalar): Promise<void> {
+    const key = this.tagKey.get(id);
+    if (key === undefined) throw new DeviceError(`tag ${id} is not on ${this.name}`);
+    const { edgeNodeId, deviceId, metric } = parseMetricAddress(key);
+    const datatype = this.nodes.get(edgeNodeId)?.datatypes.get(key);
+    if (datatype === undefined) throw new DeviceError(`${key} has not been born yet: its datatype is unknown`);
+    const { groupId } = this.config;
+    const topic = deviceId === '' ? nodeTopic(groupId, 'NCMD', edgeNodeId) : deviceTopic(groupId, 'DCMD', edgeNodeId, deviceId);
+    const payload = encodePayload({ timestamp: Date.now(), metrics: [{ name: metric, datatype, value: typeof raw === 'boolean' ? raw : raw, timestamp: Date.now() }] });
+    try {
+      await this.link.publish(topic, payload, 0);
+    } catch (error) {
+      throw new DeviceError(`the command could not be sent: ${(error as Error).message}`);
+    }
+  }
+
+  info(): DriverStatus {
+    const link = this.link.status();
+    return {
+      name: this.name,
+      driver: 'sparkplug-host',
+      status: this.status,
+      lastError: this.lastError ?? link.lastError,
+      lastErrorAt: this.lastErrorAt ?? link.lastErrorAt,
+      requests: this.messages,
+      errors: this.errors,
+      timeouts: 0,
+      reconnects: link.reconnects,
+      tagCount: this.tagKey.size,
+      blocksPerScan: 0,
+      lastScanMs: null,
+      overruns: 0,
+      pollMs: 0,
+    };
+  }
+
+  // ---- the session ----
+
+  private async online(link: MqttLink): Promise<void> {
+    const { groupId, edgeNodeId, hostId } = this.config;
+    const filter = edgeNodeId === undefined ? `spBv1.0/${groupId}/#` : [`spBv1.0/${groupId}/+/${edgeNodeId}`, `spBv1.0/${groupId}/+/${edgeNodeId}/#`];
+    await link.subscribe(Array.isArray(filter) ? filter : [filter], 0);
+    if (hostId !== undefined) await link.publish(stateTopic(hostId), hostState(true), 1, true);
+    this.status = 'connected';
+    this.reconnects = link.status().reconnects;
+    this.sink.statusChanged();
+  }
+
+  private offline(reason: string): void {
+    this.status = 'disconnected';
+    this.note(`the broker link was lost: ${reason}`);
+    // Every node is unknown until it is born again in the next session.
+    for (const node of this.nodes.values()) {
+      node.alive = false;
+      node.expected = null;
+    }
+    this.sink.qualityOf(this.tagKey.keys(), COMM_FAILURE, Date.now());
+    this.sink.statusChanged();
+  }
+
+  private message(topic: string, bytes: Buffer): void {
+    const parsed = parseTopic(topic);
+    if (!parsed || parsed.type === 'STATE' || parsed.groupId !== this.config.groupId) return;
+    if (parsed.type === 'NCMD' || parsed.type === 'DCMD') return;
+    this.messages++;
+    this.lastMessageAt = Date.now();
+    let payload: Payload;
+    try {
+      payload = decodePayload(bytes);
+    } catch (error) {
+      this.errors++;
+      this.note(`${topic}: ${(error as Error).message}`);
+      return;
+    }
+    const node = this.node(parsed.edgeNodeId);
+    if (parsed.type === 'NDEATH') {
+      const bdSeq = metricValue(payload, 'bdSeq');
+      // A death from an older session (its Will, delivered late) says nothing of the current one.
+      if (node.bdSeq !== null && bdSeq !== undefined && Number(bdSeq) !== node.bdSeq) return;
+      this.nodeDied(parsed.edgeNodeId, node);
+      return;
+    }
+    const seq = payload.seq === undefined ? null : Number(payload.seq);
+    if (parsed.type === 'NBIRTH') {
+      const bdSeq = metricValue(payload, 'bdSeq');
+      node.bdSeq = bdSeq === undefined ? null : Number(bdSeq);
+      node.alive = true;
+      node.held.clear();
+      node.expected = seq === null ? null : (seq + 1) % 256;
+      this.apply(parsed, payload, node);
+      return;
+    }
+    if (!node.alive || node.expected === null) {
+      // Data from a node we never saw born (we started after it): ask for its birth.
+      this.askRebirth(parsed.edgeNodeId, node, 'data before a birth');
+      return;
+    }
+    if (seq !== null && seq !== node.expected) {
+      this.hold(parsed, payload, node, seq);
+      return;
+    }
+    this.advance(parsed, payload, node);
+  }
+
+  /** Applies an in-order message, then whatever held messages it lets through. */
+  private advance(topic: EdgeTopic, payload: Payload, node: NodeState): void {
+    this.apply(topic, payload, node);
+    node.expected = ((payload.seq === undefined ? node.expected! : Number(payload.seq)) + 1) % 256;
+    for (let next = node.held.get(node.expected); next; next = node.held.get(node.expected)) {
+      node.held.delete(node.expected);
+      this.apply(next.topic, next.payload, node);
+      node.expected = (node.expected + 1) % 256;
+    }
+    if (node.held.size === 0 && node.heldTimer) {
+      clearTimeout(node.heldTimer);
+      node.heldTimer = null;
+    }
+  }
+
+  private hold(topic: EdgeTopic, payload: Payload, node: NodeState, seq: number): void {
+    node.held.set(seq, { topic, payload });
+    if (node.heldTimer) return;
+    node.heldTimer = setTimeout(() => {
+      node.heldTimer = null;
+      if (node.held.size === 0) return;
+      this.errors++;
+      node.held.clear();
+      this.askRebirth(topic.edgeNodeId, node, `seq ${node.expected} never arrived`);
+    }, this.config.reorderTimeoutMs);
+    node.heldTimer.unref();
+  }
+
+  private apply(topic: EdgeTopic, payload: Payload, node: NodeState): void {
+    const deviceId = 'deviceId' in topic ? topic.deviceId : '';
+    const edge = topic.edgeNodeId;
+    switch (topic.type) {
+      case 'NBIRTH':
+      case 'DBIRTH': {
+        const aliases = new Map<string, { name: string; datatype: DataType }>();
+        node.aliases.set(deviceId, aliases);
+        for (const metric of payload.metrics) {
+          if (metric.name === undefined) continue;
+          const datatype = metric.datatype ?? DataType.Unknown;
+          if (metric.alias !== undefined) aliases.set(String(metric.alias), { name: metric.name, datatype });
+          node.datatypes.set(metricKey(edge, deviceId, metric.name), datatype);
+          this.ingest(edge, deviceId, metric.name, datatype, metric, payload.timestamp);
+        }
+        return;
+      }
+      case 'NDATA':
+      case 'DDATA': {
+        const aliases = node.aliases.get(deviceId);
+        for (const metric of payload.metrics) {
+          const known = metric.name !== undefined ? { name: metric.name, datatype: node.datatypes.get(metricKey(edge, deviceId, metric.name)) } : aliases?.get(String(metric.alias));
+          if (!known || known.datatype === undefined) {
+            this.askRebirth(edge, node, `an unknown metric (${metric.name ?? `alias ${String(metric.alias)}`}) on ${deviceId || 'the node'}`);
+            return;
+          }
+          // A replay of what the node kept while offline: history, not the present.
+          if (metric.isHistorical) continue;
+          this.ingest(edge, deviceId, known.name, known.datatype, metric, payload.timestamp);
+        }
+        return;
+      }
+      case 'DDEATH':
+        this.sink.qualityOf(this.idsOf(edge, deviceId), COMM_FAILURE, payload.timestamp === undefined ? Date.now() : Number(payload.timestamp));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private ingest(edge: string, deviceId: string, name: string, datatype: DataType, metric: Metric, fallbackTs: number | bigint | undefined): void {
+    const ids = this.tagsByKey.get(metricKey(edge, deviceId, name));
+    if (!ids) return;
+    const ts = Number(metric.timestamp ?? fallbackTs ?? Date.now());
+    const value = metric.isNull ? null : fromWire(datatype, metric.value);
+    const quality = metric.isNull ? qualityOf('bad', 'sensor_failure') : qualityOfMetric(metric);
+    const scalar = toScalar(value);
+    for (const id of ids) {
+      if (scalar === undefined) this.sink.reading(id, null, CONFIG_ERROR, ts);
+      else this.sink.reading(id, scalar, quality, ts);
+    }
+  }
+
+  private nodeDied(edge: string, node: NodeState): void {
+    node.alive = false;
+    node.expected = null;
+    node.held.clear();
+    const prefix = `${edge}/`;
+    const ids: number[] = [];
+    for (const [key, list] of this.tagsByKey) if (key.startsWith(prefix)) ids.push(...list);
+    this.sink.qualityOf(ids, COMM_FAILURE, Date.now());
+  }
+
+  private askRebirth(edge: string, node: NodeState, why: string): void {
+    const now = Date.now();
+    if (now - node.lastRebirthAsk < REBIRTH_EVERY_MS) return;
+    node.lastRebirthAsk = now;
+    this.note(`asked ${edge} for a rebirth: ${why}`);
+    const payload = encodePayload({ timestamp: now, metrics: [{ name: REBIRTH, datatype: DataType.Boolean, value: true, timestamp: now }] });
+    void this.link.publish(nodeTopic(this.config.groupId, 'NCMD', edge), payload, 0).catch(() => undefined);
+  }
+
+  private idsOf(edge: string, deviceId: string): number[] {
+    const prefix = `${edge}/${deviceId}/`;
+    const ids: number[] = [];
+    for (const [key, list] of this.tagsByKey) if (key.startsWith(prefix)) ids.push(...list);
+    return ids;
+  }
+
+  private node(edge: string): NodeState {
+    let node = this.nodes.get(edge);
+    if (!node) {
+      node = { bdSeq: null, expected: null, alive: false, held: new Map(), heldTimer: null, lastRebirthAsk: 0, aliases: new Map(), datatypes: new Map() };
+      this.nodes.set(edge, node);
+    }
+    return node;
+  }
+
+  private note(message: string): void {
+    this.lastError = message;
+    this.lastErrorAt = Date.now();
+    this.sink.statusChanged();
+  }
+}
+
+function hostState(online: boolean): string {
+  return statePayload({ online, timestamp: Date.now() });
+}
+
+function metricValue(payload: Payload, name: string): Metric['value'] | undefined {
+  return payload.metrics.find((metric) => metric.name === name)?.value;
+}
+
+function qualityOfMetric(metric: Metric): Quality {
+  const { status, reason } = qualityFromProperties(metric.properties);
+  return qualityOf(status, reason);
+}
+
+/** What the tag engine can hold: numbers (64-bit integers as the nearest double) and booleans. */
+function toScalar(value: unknown): TagScalar | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return undefined;
+}

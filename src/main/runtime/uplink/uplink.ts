@@ -1,0 +1,105 @@
+// The uplink: one MQTT session to the plant's broker (kept up by MqttLink),
+// a publishing format on it (Sparkplug B or JSON), and the store-and-forward
+// queue that keeps what could not go out. The runtime builds one when the
+// project has an `uplink` section.
+import type { TagScalar } from '../../../shared/types';
+import type { UplinkStatus } from '../../../shared/uplink';
+import { MqttLink } from '../mqtt/link';
+import type { TagEngine } from '../tags/engine';
+import type { UplinkConfig } from './config';
+import { JsonNode } from './jsonNode';
+import type { UplinkNode } from './node';
+import { SparkplugNode } from './sparkplugNode';
+import { StoreForwardQueue } from './storeForward';
+
+export interface UplinkEnvironment {
+  readonly engine: TagEngine;
+  readonly deviceOnline: (device: string) => boolean;
+  readonly write: (path: string, value: TagScalar) => Promise<void>;
+  /** The queue's file (resolved against the data folder); null: no store-and-forward. */
+  readonly queueFile: string | null;
+}
+
+export class Uplink {
+  private readonly link: MqttLink;
+  private readonly node: UplinkNode;
+  readonly queue: StoreForwardQueue | null;
+  private started = false;
+
+  constructor(
+    private readonly config: UplinkConfig,
+    env: UplinkEnvironment,
+  ) {
+    this.queue =
+      config.storeAndForward.enabled && env.queueFile !== null
+        ? new StoreForwardQueue({ file: env.queueFile, maxBytes: config.storeAndForward.maxBytes })
+        : null;
+    this.node =
+      config.format === 'sparkplug'
+        ? new SparkplugNode(config, { engine: env.engine, deviceOnline: env.deviceOnline, write: env.write, queue: this.queue })
+        : new JsonNode(config, env.engine, this.queue);
+    const clientId = config.clientId ?? `${config.groupId}-${config.edgeNodeId}`;
+    this.link = new MqttLink(config, clientId, {
+      will: () => this.node.will(),
+      online: (link) => this.node.online(link),
+      offline: () => this.node.offline(),
+      message: (topic, payload) => this.node.message(topic, payload),
+    });
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.queue?.open();
+    this.node.start();
+    this.link.start();
+  }
+
+  /** An orderly stop: the goodbye (NDEATH, or status offline), then the queue is closed with what it holds. */
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.node.stop();
+    await this.link.stop((link) => this.node.farewell(link));
+    this.queue?.close();
+  }
+
+  devicesChanged(): void {
+    this.node.devicesChanged();
+  }
+
+  status(): UplinkStatus {
+    const link = this.link.status();
+    const { counters } = this.node;
+    const queue = this.queue?.status() ?? null;
+    const state = !this.started ? 'stopped' : link.state === 'online' && this.node.waitingForHost ? 'waiting_for_host' : link.state === 'stopped' ? 'stopped' : link.state;
+    return {
+      state,
+      format: this.config.format,
+      url: this.config.url,
+      groupId: this.config.groupId,
+      edgeNodeId: this.config.edgeNodeId,
+      primaryHostId: this.config.primaryHostId ?? null,
+      connectedSince: link.connectedSince,
+      lastError: link.lastError,
+      lastErrorAt: link.lastErrorAt,
+      reconnects: link.reconnects,
+      bdSeq: this.node.sessionBdSeq,
+      publishedTags: this.node.publishedCount,
+      messages: counters.messages,
+      metrics: counters.metrics,
+      births: counters.births,
+      deaths: counters.deaths,
+      commandsEnabled: this.config.commands,
+      commands: counters.commands,
+      commandsRefused: counters.commandsRefused,
+      lastCommandError: counters.lastCommandError,
+      queue: queue && {
+        ...queue,
+        maxBytes: this.config.storeAndForward.maxBytes,
+        bufferedMetrics: counters.buffered,
+        replayed: this.node.replayed,
+      },
+    };
+  }
+}

@@ -2,6 +2,9 @@
 // EEMUA 191, NAMUR NE107). Pure TypeScript: no Node, no DOM.
 import type { TagScalar } from './types';
 
+/** The longest an operator may shelve an alarm: a week (ISA-18.2 wants shelving time-limited). */
+export const MAX_SHELVE_MS = 7 * 86_400_000;
+
 export const ALARM_KINDS = ['hihi', 'hi', 'lo', 'lolo', 'deviation', 'roc', 'digital', 'quality', 'ne107'] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
 
@@ -88,8 +91,10 @@ export interface AlarmsChanged {
   /** Every alarm whose state or flags changed since the last batch. */
   readonly alarms: AlarmInfo[];
   readonly counts: AlarmCounts;
-  /** Tags whose NE107 status changed. */
+  /** Tags whose NE107 status changed (the first batch: every tag that is not Good). */
   readonly instruments: InstrumentStatus[];
+  /** Whether the journal reaches its disk. */
+  readonly journal: JournalStatus;
 }
 
 /** The alarm journal's file: whether entries reach the disk. */

@@ -10,6 +10,7 @@ import {
   ALARM_PRIORITIES,
   ALARM_STATES,
   JOURNAL_EVENTS,
+  MAX_SHELVE_MS,
   type AlarmInfo,
   type AlarmKpis,
   type AlarmsChanged,
@@ -118,9 +119,6 @@ export const trendViewSchema = z.strictObject({
 });
 
 export type TrendView = z.output<typeof trendViewSchema>;
-
-/** The longest an operator may shelve an alarm: a week (ISA-18.2 wants shelving time-limited). */
-export const MAX_SHELVE_MS = 7 * 86_400_000;
 
 const alarmIdSchema = z.string().min(1, 'an alarm id is empty').max(MAX_PATH + 64, 'an alarm id is too long');
 const commentSchema = z.string().max(1000, 'a comment is longer than 1000 characters');

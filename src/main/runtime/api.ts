@@ -116,7 +116,7 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
     'alarms.list': ({ filter }) => ({
       alarms: filterAlarms(runtime.alarms.list(), filter),
       counts: runtime.alarms.counts(),
-      journal: runtime.alarmJournal?.status() ?? { state: 'off', problem: null, file: null, pending: 0, dropped: 0 },
+      journal: runtime.alarms.journalStatus(),
     }),
     'alarms.ack': ({ ids, comment }, caller) => ({
       acknowledged: runtime.alarms.ack(ids, callerOf(caller), comment ?? null),

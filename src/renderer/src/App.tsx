@@ -1,10 +1,14 @@
-// The application shell: header (product, the Tags / Trends tabs, the
-// historian's and the connection's state, clock), then the view: the tag
+// The application shell: header (product, the Tags / Trends / Alarms tabs,
+// the historian's and the connection's state, clock), the alarm banner
+// (on every screen, always in the same place), then the view: the tag
 // browser (with the device panel on the left, and the demo plant's fault
-// panel under it when a simulator runs) or the trends; a status bar.
+// panel under it when a simulator runs), the trends or the alarms; a status bar.
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useClient, type ConnectionState } from './api';
+import { AlarmBanner } from './features/alarms/AlarmBanner';
+import { ALARM_SEARCH_INPUT_ID } from './features/alarms/AlarmFilters';
+import { AlarmsView } from './features/alarms/AlarmsView';
 import { DevicePanel } from './features/devices/DevicePanel';
 import { HistorianBanner, HistorianStatusMark, ReviewBadge } from './features/history/HistorianStatusMark';
 import { SimulatorPanel } from './features/simulator/SimulatorPanel';
@@ -24,6 +28,7 @@ export function App() {
   return (
     <div className="app" data-link={connection}>
       <Header />
+      <AlarmBanner />
       <LinkLostBanner />
       <HistorianBanner />
       <main className="app-body" data-view={view} id={`view-${view}`} role="tabpanel" aria-labelledby={`tab-${view}`}>
@@ -35,8 +40,10 @@ export function App() {
             </div>
             <TagBrowser />
           </>
-        ) : (
+        ) : view === 'trends' ? (
           <TrendsView />
+        ) : (
+          <AlarmsView />
         )}
       </main>
       <StatusBar />
@@ -47,6 +54,7 @@ export function App() {
 const VIEWS: readonly { view: AppView; label: string; key: string }[] = [
   { view: 'tags', label: 'Tags', key: 'Alt+1' },
   { view: 'trends', label: 'Trends', key: 'Alt+2' },
+  { view: 'alarms', label: 'Alarms', key: 'Alt+3' },
 ];
 
 /** The views as tabs. A tag dragged over "Trends" opens it, so it can be dropped on the chart. */
@@ -72,7 +80,8 @@ function ViewTabs() {
           onKeyDown={(e) => {
             if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
             e.preventDefault();
-            const next = VIEWS[(VIEWS.findIndex((v) => v.view === view) + 1) % VIEWS.length]!;
+            const step = e.key === 'ArrowRight' ? 1 : VIEWS.length - 1;
+            const next = VIEWS[(VIEWS.findIndex((v) => v.view === view) + step) % VIEWS.length]!;
             setView(next.view);
             document.getElementById(`tab-${next.view}`)?.focus();
           }}
@@ -148,7 +157,7 @@ function LinkLostBanner() {
 }
 
 function StatusBar() {
-  const { total, streamCount, status, view, notice, penCount } = useHmi(
+  const { total, streamCount, status, view, notice, penCount, alarmCount } = useHmi(
     useShallow((s) => ({
       total: s.tags.length,
       streamCount: s.streamCount,
@@ -156,13 +165,20 @@ function StatusBar() {
       view: s.view,
       notice: s.trendNotice,
       penCount: s.pens.length,
+      alarmCount: s.alarms.size,
     })),
   );
   return (
     <footer className="status-bar">
       <span>{status === 'ready' ? `${formatCount(total)} tags` : status === 'loading' ? 'Loading…' : 'Tags unavailable'}</span>
       <span className="status-sep" />
-      {view === 'tags' ? <span>{formatCount(streamCount)} live</span> : <span>{penCount} pens</span>}
+      {view === 'tags' ? (
+        <span>{formatCount(streamCount)} live</span>
+      ) : view === 'trends' ? (
+        <span>{penCount} pens</span>
+      ) : (
+        <span>{formatCount(alarmCount)} alarms configured</span>
+      )}
       {notice !== null && (
         <>
           <span className="status-sep" />
@@ -173,32 +189,45 @@ function StatusBar() {
       )}
       <span className="status-grow" />
       <span className="muted">
-        {view === 'tags'
-          ? '↑↓ select · Enter write · Shift+F10 menu · / search · Alt+2 trends'
-          : 'Wheel zoom · drag zoom · Shift+drag pan · ←→ pan · +− zoom · L live · / add pen · Alt+1 tags'}
+        {STATUS_HINTS[view]}
       </span>
     </footer>
   );
 }
 
+const STATUS_HINTS: Record<AppView, string> = {
+  tags: '↑↓ select · Enter write · Shift+F10 menu · / search · Alt+2 trends · Alt+3 alarms',
+  trends: 'Wheel zoom · drag zoom · Shift+drag pan · ←→ pan · +− zoom · L live · / add pen · Alt+1 tags',
+  alarms: '↑↓ move · Shift+↑↓ / Space select · Enter ack · Shift+F10 menu · / search · Alt+1 tags',
+};
+
+const VIEW_KEYS: Readonly<Record<string, AppView>> = { Digit1: 'tags', Digit2: 'trends', Digit3: 'alarms' };
+
+const SEARCH_INPUTS: Record<AppView, string> = {
+  tags: SEARCH_INPUT_ID,
+  trends: TREND_ADD_INPUT_ID,
+  alarms: ALARM_SEARCH_INPUT_ID,
+};
+
 /**
- * Alt+1 / Alt+2 switch views. "/" (or Ctrl+F) jumps to the view's search box
- * (the tag filter, or the trend's "Add pen") from anywhere but a text field.
+ * Alt+1 / Alt+2 / Alt+3 switch views. "/" (or Ctrl+F) jumps to the view's
+ * search box (the tag filter, the trend's "Add pen", the alarm search) from
+ * anywhere but a text field.
  */
 function useGlobalKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && !e.ctrlKey && !e.metaKey && (e.code === 'Digit1' || e.code === 'Digit2')) {
+      const toView = VIEW_KEYS[e.code];
+      if (e.altKey && !e.ctrlKey && !e.metaKey && toView !== undefined) {
         e.preventDefault();
-        useHmi.getState().setView(e.code === 'Digit1' ? 'tags' : 'trends');
+        useHmi.getState().setView(toView);
         return;
       }
       const target = e.target as HTMLElement | null;
       const typing = (target?.closest('input, textarea, select, dialog') ?? null) !== null;
       const wantsSearch = (e.key === '/' && !typing) || (e.key === 'f' && (e.ctrlKey || e.metaKey));
       if (!wantsSearch) return;
-      const id = useHmi.getState().view === 'trends' ? TREND_ADD_INPUT_ID : SEARCH_INPUT_ID;
-      const search = document.getElementById(id);
+      const search = document.getElementById(SEARCH_INPUTS[useHmi.getState().view]);
       if (!(search instanceof HTMLInputElement)) return;
       e.preventDefault();
       search.focus();

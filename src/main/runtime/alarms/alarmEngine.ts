@@ -13,6 +13,7 @@ import {
   type AlarmsChanged,
   type InstrumentStatus,
   type JournalEvent,
+  type JournalStatus,
   type Ne107Category,
   type Ne107Status,
 } from '../../../shared/alarms';
@@ -151,7 +152,11 @@ export class AlarmEngine {
   /** The listener gets every alarm now, then batches of what changed. */
   subscribe(listener: AlarmListener): () => void {
     this.listeners.add(listener);
-    listener({ alarms: this.records.map((r) => this.info(r)), counts: this.counts(), instruments: [] });
+    const instruments: InstrumentStatus[] = [];
+    this.shownRank.forEach((rank, id) => {
+      if (rank !== 0) instruments.push({ path: this.engine.tags[id]!.def.path, ne107: STATUS_OF_RANK[rank]! });
+    });
+    listener({ alarms: this.records.map((r) => this.info(r)), counts: this.counts(), instruments, journal: this.journalStatus() });
     return () => this.listeners.delete(listener);
   }
 
@@ -187,6 +192,10 @@ export class AlarmEngine {
       }
     }
     return { listed, active, unacknowledged, byPriority, unackByPriority, shelved, suppressed, outOfService };
+  }
+
+  journalStatus(): JournalStatus {
+    return this.journal?.status() ?? { state: 'off', problem: null, file: null, pending: 0, dropped: 0 };
   }
 
   /** The instrument's NE107 status. */
@@ -410,7 +419,7 @@ export class AlarmEngine {
     }));
     this.changed.clear();
     this.changedInstruments.clear();
-    const batch: AlarmsChanged = { alarms, counts: this.counts(), instruments };
+    const batch: AlarmsChanged = { alarms, counts: this.counts(), instruments, journal: this.journalStatus() };
     for (const listener of this.listeners) listener(batch);
   }
 

@@ -13,6 +13,7 @@ import type {
   JournalStatus,
   Ne107Status,
 } from '../../../shared/alarms';
+import type { TagInfo } from '../../../shared/types';
 import { mergeAlarms, mergeInstruments, newlyAnnunciated } from './alarmMerge';
 import type { HmiState } from './store';
 
@@ -58,6 +59,8 @@ export interface AlarmsSlice {
   alarmCursor: string | null;
   /** The rows chosen for acknowledge (ids). */
   alarmSelection: ReadonlySet<string>;
+  /** The journal shows only this alarm (chosen from the list's menu); null: all. */
+  journalAlarm: string | null;
 
   applyAlarmBatch(batch: AlarmsChanged, replace: boolean): void;
   /** The `alarms.list` answer; ignored if a batch came first (a batch is never older). */
@@ -68,6 +71,9 @@ export interface AlarmsSlice {
   setAlarmFilter(patch: Partial<AlarmFilter>): void;
   setAlarmCursor(id: string | null): void;
   setAlarmSelection(ids: ReadonlySet<string>): void;
+  setJournalAlarm(id: string | null): void;
+  /** Every tag's status as `tags.list` gave it (after a reconnect). */
+  setInstrumentsFromTags(tags: readonly Pick<TagInfo, 'path' | 'ne107'>[]): void;
 }
 
 export const createAlarmsSlice: StateCreator<HmiState, [], [], AlarmsSlice> = (set, get) => ({
@@ -84,6 +90,7 @@ export const createAlarmsSlice: StateCreator<HmiState, [], [], AlarmsSlice> = (s
   alarmFilter: NO_ALARM_FILTER,
   alarmCursor: null,
   alarmSelection: new Set(),
+  journalAlarm: null,
 
   applyAlarmBatch: (batch, replace) => {
     const state = get();
@@ -94,10 +101,12 @@ export const createAlarmsSlice: StateCreator<HmiState, [], [], AlarmsSlice> = (s
     set({
       alarms: mergeAlarms(state.alarms, changed, replace),
       alarmCounts: batch.counts ?? state.alarmCounts,
+      journalStatus: batch.journal ?? state.journalStatus,
       alarmsLoaded: true,
       alarmsError: null,
       alarmsSeq: state.alarmsSeq + 1,
-      instruments: mergeInstruments(state.instruments, instruments),
+      // A first batch names every instrument that is not Good: the others are.
+      instruments: replace ? new Map(instruments.map((i) => [i.path, i.ne107])) : mergeInstruments(state.instruments, instruments),
       ...(fresh.length > 0
         ? { annunciations: state.annunciations + 1, annunciatedPriority: fresh.some((a) => a.priority === 1) ? 1 : 2 }
         : {}),
@@ -125,6 +134,10 @@ export const createAlarmsSlice: StateCreator<HmiState, [], [], AlarmsSlice> = (s
     if (get().alarmCursor !== alarmCursor) set({ alarmCursor });
   },
   setAlarmSelection: (alarmSelection) => set({ alarmSelection }),
+  setJournalAlarm: (journalAlarm) => {
+    if (get().journalAlarm !== journalAlarm) set({ journalAlarm });
+  },
+  setInstrumentsFromTags: (tags) => set({ instruments: new Map(tags.map((t) => [t.path, t.ne107])) }),
 });
 
 /** A tag's NE107 status: the stream's latest, else what `tags.list` said, else Good. */

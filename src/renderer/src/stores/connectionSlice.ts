@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand';
-import type { ConnectionState } from '../api';
+// From the transport's types, not the api's index: the store stays free of
+// React and the DOM, so Node tests can load it.
+import type { ConnectionState } from '../api/transport';
 import type { HmiState } from './store';
 
 export interface ConnectionSlice {

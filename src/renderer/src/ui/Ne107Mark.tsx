@@ -20,7 +20,8 @@ export function Ne107Mark({ status, wide = false, testId, ref }: Ne107MarkProps)
       <span className="ne107-symbol" aria-hidden="true">
         {view.symbol}
       </span>
-      <span className="ne107-letter">{view.letter}</span>
+      {/* Good has no letter: a quiet tick in a table, "OK" where there is room. */}
+      {(wide || view.status !== 'good') && <span className="ne107-letter">{view.letter}</span>}
       {wide && view.status !== 'good' && <span className="ne107-word">{view.word}</span>}
     </span>
   );

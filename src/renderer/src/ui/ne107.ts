@@ -15,7 +15,13 @@ export interface Ne107View {
 
 const VIEWS: Readonly<Record<Ne107Status, Ne107View>> = {
   good: { status: 'good', symbol: '✓', letter: 'OK', word: 'Good', title: 'NE107 Good: the output signal is valid' },
-  F: { status: 'F', symbol: '✕', letter: 'F', word: 'Failure', title: 'NE107 F — Failure: the output signal is invalid' },
+  F: {
+    status: 'F',
+    symbol: '✕',
+    letter: 'F',
+    word: 'Failure',
+    title: 'NE107 F — Failure: the output signal is invalid',
+  },
   C: {
     status: 'C',
     symbol: '▲',

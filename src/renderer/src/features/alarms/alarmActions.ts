@@ -1,7 +1,7 @@
 // Going to an alarm from anywhere (the banner's headline): the Alarms
 // screen, the sub-view that lists it, the cursor and selection on it, and
 // a filter that does not hide it.
-import { isHidden, useHmi } from '../../stores';
+import { isHidden, NO_ALARM_FILTER, useHmi } from '../../stores';
 import { matchesFilter } from './alarmList';
 
 export function openAlarm(id: string | null): void {
@@ -15,7 +15,7 @@ export function openAlarm(id: string | null): void {
   state.setAlarmTab(isHidden(alarm) ? 'hidden' : 'active');
   const filter = state.alarmFilter;
   if (!matchesFilter(alarm, filter, filter.search.trim().toLowerCase())) {
-    state.setAlarmFilter({ area: '', priorities: [], states: [], search: '' });
+    state.setAlarmFilter(NO_ALARM_FILTER);
   }
   state.setAlarmCursor(alarm.id);
   state.setAlarmSelection(new Set([alarm.id]));

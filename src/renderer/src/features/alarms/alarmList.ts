@@ -38,6 +38,11 @@ export function isListed(alarm: AlarmInfo): boolean {
 
 export type ListShow = 'active' | 'hidden';
 
+/** Whether the filter hides anything. */
+export function isFiltered(filter: AlarmFilter): boolean {
+  return filter.area !== '' || filter.priorities.length > 0 || filter.states.length > 0 || filter.search.trim() !== '';
+}
+
 export function matchesFilter(alarm: AlarmInfo, filter: AlarmFilter, needle: string): boolean {
   if (filter.area !== '' && !isUnder(alarm.area, filter.area)) return false;
   if (filter.priorities.length > 0 && !filter.priorities.includes(alarm.priority)) return false;
@@ -54,13 +59,18 @@ export function matchesFilter(alarm: AlarmInfo, filter: AlarmFilter, needle: str
  * `alarms.list` defines them.
  */
 export function listAlarms(alarms: Iterable<AlarmInfo>, show: ListShow, filter: AlarmFilter): AlarmInfo[] {
+  return filterAlarms(alarms, show, filter).sort(compareAlarms);
+}
+
+/** The same rows unsorted: enough for counting them. */
+export function filterAlarms(alarms: Iterable<AlarmInfo>, show: ListShow, filter: AlarmFilter): AlarmInfo[] {
   const needle = filter.search.trim().toLowerCase();
   const out: AlarmInfo[] = [];
   for (const alarm of alarms) {
     if (show === 'active' ? !isListed(alarm) : !isHidden(alarm)) continue;
     if (matchesFilter(alarm, filter, needle)) out.push(alarm);
   }
-  return out.sort(compareAlarms);
+  return out;
 }
 
 /** Every area alarms live in, and each of its parent folders, in path order. */
@@ -85,7 +95,9 @@ export type PriorityCounts = Record<PriorityKey, PriorityCount>;
 
 /** Counts per priority of the alarms on the operator's list. */
 export function countByPriority(alarms: Iterable<AlarmInfo>): PriorityCounts {
-  const counts = Object.fromEntries(ALARM_PRIORITIES.map((p) => [priorityKey(p), { active: 0, unack: 0 }])) as PriorityCounts;
+  const counts = Object.fromEntries(
+    ALARM_PRIORITIES.map((p) => [priorityKey(p), { active: 0, unack: 0 }]),
+  ) as PriorityCounts;
   for (const alarm of alarms) {
     if (!isListed(alarm)) continue;
     const c = counts[priorityKey(alarm.priority)];
@@ -137,7 +149,11 @@ export function ackPageIds(rows: readonly AlarmInfo[], first: number, last: numb
  * "Ack selected": the selected rows that wait for acknowledgement, in list
  * order; with nothing selected, the row the cursor is on.
  */
-export function ackSelectedIds(rows: readonly AlarmInfo[], selection: ReadonlySet<string>, cursor: string | null): string[] {
+export function ackSelectedIds(
+  rows: readonly AlarmInfo[],
+  selection: ReadonlySet<string>,
+  cursor: string | null,
+): string[] {
   const chosen = selection.size > 0 ? selection : new Set(cursor === null ? [] : [cursor]);
   return rows.filter((a) => chosen.has(a.id) && isUnacknowledged(a.state)).map((a) => a.id);
 }

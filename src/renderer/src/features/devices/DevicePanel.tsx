@@ -1,11 +1,13 @@
 // Device status: one block per device from `devices.list`, kept current by
-// the `devices.status` stream (see session.ts). Abnormal states stand out;
-// a healthy device is quiet grey.
+// the `devices.status` stream (see session.ts): its link, its NE107 status
+// (the link and the worst of its instruments) and its counters. Abnormal
+// states stand out; a healthy device is quiet grey.
 import { useShallow } from 'zustand/react/shallow';
 import type { DeviceInfo } from '../../../../shared/types';
 import { useHmi } from '../../stores';
 import { DeviceStatusMark } from '../../ui/DeviceStatusMark';
 import { formatCount, formatTime } from '../../ui/format';
+import { Ne107Mark } from '../../ui/Ne107Mark';
 import './devices.css';
 
 export function DevicePanel() {
@@ -35,10 +37,19 @@ export function DevicePanel() {
 
 function DeviceRow({ device }: { device: DeviceInfo }) {
   return (
-    <li className="device-row" data-testid="device-row" data-name={device.name} data-status={device.status}>
+    <li
+      className="device-row"
+      data-testid="device-row"
+      data-name={device.name}
+      data-status={device.status}
+      data-ne107={device.ne107}
+    >
       <div className="device-head">
         <span className="device-name">{device.name}</span>
-        <DeviceStatusMark status={device.status} />
+        <span className="device-marks">
+          <Ne107Mark status={device.ne107} wide testId="device-ne107" />
+          <DeviceStatusMark status={device.status} />
+        </span>
       </div>
       <div className="device-driver">
         {device.driver} · {formatCount(device.tagCount)} tags · poll {device.pollMs} ms

@@ -3,6 +3,7 @@
 import { useHmi } from '../../stores';
 import { formatTime, formatValue } from '../../ui/format';
 import { QualityMark } from '../../ui/QualityMark';
+import { Ne107Cell } from './Ne107Cell';
 import { useLiveValue } from './useLiveValue';
 
 export function TagDetails() {
@@ -33,6 +34,10 @@ export function TagDetails() {
         <dt>Quality</dt>
         <dd>
           <QualityMark quality={value.quality} />
+        </dd>
+        <dt>NE107</dt>
+        <dd>
+          <Ne107Cell path={tag.path} wide />
         </dd>
         <dt>Time</dt>
         <dd className="num">{formatTime(value.ts)}</dd>

@@ -1,6 +1,7 @@
 // One row of the tag table. Its live cells (value, quality, timestamp) are
 // empty in JSX and painted from the live-value cache by a listener on this
-// row's path: a value change touches three text nodes and nothing else.
+// row's path: a value change touches three text nodes and nothing else. The
+// NE107 cell follows the alarm stream's instrument statuses on its own.
 // A row can be dragged (onto the trend chart) and has a context menu.
 import { memo, useLayoutEffect, useRef, type Ref } from 'react';
 import { leafName, parentFolder } from '../../../../shared/tagPath';
@@ -9,6 +10,7 @@ import { liveValues } from '../../stores';
 import { formatTime, formatValue } from '../../ui/format';
 import { paintQuality } from '../../ui/QualityMark';
 import { startTagDrag } from '../../ui/tagDrag';
+import { Ne107Cell } from './Ne107Cell';
 
 export interface TagRowProps {
   readonly tag: TagInfo;
@@ -85,6 +87,9 @@ export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, onSel
           <span className="quality-symbol" aria-hidden="true" />
           <span className="quality-text" />
         </span>
+      </span>
+      <span role="gridcell" className="cell cell-ne107">
+        <Ne107Cell path={tag.path} />
       </span>
       <span role="gridcell" className="cell cell-ts">
         <span ref={tsRef} className="ts" />

@@ -141,6 +141,9 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
         <span role="columnheader" className="cell cell-quality">
           Quality
         </span>
+        <span role="columnheader" className="cell cell-ne107" title="NAMUR NE107 status of the instrument">
+          NE107
+        </span>
         <span role="columnheader" className="cell cell-ts">
           Timestamp
         </span>

@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../scripts/chromium.mjs';
 import { startServe } from '../scripts/serveProcess.mjs';
 import { RawModbusServer } from '../test/helpers/rawModbusServer';
@@ -17,11 +18,6 @@ import { report } from './report';
 
 const ALARMS = 10_000;
 const RUNS = 3;
-
-/** What the page records (this file is type-checked without the DOM's types). */
-interface FloodWindow {
-  __floodArrived?: number;
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-flood-'));
@@ -46,59 +42,15 @@ async function main(): Promise<void> {
   try {
     const url = (await serve.url) as string;
     const page = context.pages()[0] ?? (await context.newPage());
-    // tsx names functions with a __name helper; the page has none, so give it one.
-    await page.addInitScript({ content: 'window.__name = (fn) => fn;' });
-    // Stamp the arrival of the first big alarm message (the flood), before the app's own handler runs.
-    await page.addInitScript(() => {
-      const Native = window.WebSocket;
-      window.WebSocket = class extends Native {
-        constructor(...args: ConstructorParameters<typeof WebSocket>) {
-          super(...args);
-          this.addEventListener('message', (event: MessageEvent) => {
-            const w = window as unknown as FloodWindow;
-            if (w.__floodArrived === undefined && typeof event.data === 'string' && event.data.length > 100_000 && event.data.includes('"alarms.changed"')) {
-              w.__floodArrived = performance.now();
-            }
-          });
-        }
-      } as typeof WebSocket;
-    });
+    await page.addInitScript({ path: fileURLToPath(new URL('./pages/floodProbe.js', import.meta.url)) });
     await page.goto(url);
     await page.locator('[data-testid="view-tab-alarms"]').click();
     await page.locator('[data-testid="alarm-empty"]').waitFor({ timeout: 30_000 });
 
     for (let run = 0; run < RUNS; run++) {
-      await page.evaluate(() => {
-        delete (window as unknown as FloodWindow).__floodArrived;
-      });
+      await page.evaluate('window.__floodProbe.reset()');
       plc.coils.fill(1, 0, ALARMS);
-      const ms = await page.evaluate(
-        (count) =>
-          new Promise<number>((resolve, reject) => {
-            const expected = count.toLocaleString('en-US');
-            const deadline = performance.now() + 30_000;
-            const shown = () => document.querySelector('[data-testid="alarm-list-count"] .num')?.textContent?.replace(/\D/g, '') === String(count);
-            const frame = () => {
-              if (performance.now() > deadline) return reject(new Error(`the list never showed ${expected} alarms`));
-              const arrived = (window as unknown as FloodWindow).__floodArrived;
-              if (arrived === undefined || !shown()) return requestAnimationFrame(frame);
-              // Shown: does it answer the keyboard? Move the cursor and wait for the painted frame.
-              const grid = document.querySelector<HTMLElement>('[data-testid="alarm-grid"]');
-              if (!grid) return reject(new Error('no alarm grid'));
-              grid.focus();
-              const before = document.querySelector('[data-cursor]')?.getAttribute('data-alarm-id') ?? null;
-              grid.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
-              const moved = () => {
-                const now = document.querySelector('[data-cursor]');
-                if (!now || now.getAttribute('data-alarm-id') === before) return requestAnimationFrame(moved);
-                requestAnimationFrame(() => resolve(performance.now() - arrived));
-              };
-              requestAnimationFrame(moved);
-            };
-            requestAnimationFrame(frame);
-          }),
-        ALARMS,
-      );
+      const ms = (await page.evaluate(`window.__floodProbe.measure(${ALARMS})`)) as number;
       figures.push(ms);
       console.error(`bench: flood run ${run + 1}: ${Math.round(ms)} ms`);
       // Back to normal, acknowledged, so the next run starts from an empty list.

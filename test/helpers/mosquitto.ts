@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/serveProcess.mjs';
 
@@ -38,6 +38,8 @@ export class Mosquitto {
     const port = await freePort();
     const tlsPort = options.tls ? await freePort() : null;
     const lines = [
+      // Started as root, mosquitto would switch to the user "mosquitto", who cannot read our temporary (0700) folders.
+      `user ${userInfo().username}`,
       'persistence false',
       'allow_anonymous true',
       'max_queued_messages 1000000',

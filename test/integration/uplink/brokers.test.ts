@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aedes } from 'aedes';
+import { Aedes, type Client } from 'aedes';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../scripts/serveProcess.mjs';
@@ -96,6 +96,8 @@ describe('TLS', () => {
 describe('MQTT 3.1.1 against aedes', () => {
   it('births and publishes data, and the Will reaches a subscriber when the link breaks', async () => {
     const aedes = await Aedes.createBroker();
+    const clients = new Map<string, Client>();
+    aedes.on('client', (client) => clients.set(client.id, client));
     const server: Server = createServer(aedes.handle);
     const port = await freePort();
     await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
@@ -117,7 +119,7 @@ describe('MQTT 3.1.1 against aedes', () => {
     await waitFor(() => listener.of('DDATA').some((h) => h.metrics.some((m) => m.value === 42)), 'data over 3.1.1');
     expect(runtime.uplink!.status().state).toBe('online');
     // Break the link under the node (not an orderly stop): the broker sends its Will.
-    for (const client of Object.values(aedes.clients)) if (client.id.includes('v311')) client.conn.destroy();
+    for (const [id, client] of clients) if (id.includes('v311')) client.conn.destroy();
     const death = await listener.next('NDEATH', 'the Will');
     expect(death.metrics.find((m) => m.name === 'bdSeq')!.value).toBe(birth.metrics.find((m) => m.name === 'bdSeq')!.value);
   });

@@ -115,6 +115,30 @@ describe('Sparkplug B edge node', () => {
     expect(count?.value).toBe(0xfffffffe);
   });
 
+  it('sends DDEATH when a device stops answering, and DBIRTH with its values when it is back', async () => {
+    const b = await broker();
+    const listener = await listen(b.url);
+    const { server, port } = await device();
+    server.registers[0] = 100;
+    start(new Runtime(project(port, `  url: ${b.url}\n  groupId: G1\n  edgeNodeId: death\n  publish: ["Plant/**"]`)));
+    await listener.next('DBIRTH');
+    const at = listener.heard.length;
+    server.misbehaviour = 'silent';
+    const death = await listener.next('DDEATH', 'the device death', 5000, at);
+    expect(death.topic).toBe('spBv1.0/G1/DDEATH/death/plc1');
+    server.registers[0] = 300;
+    server.misbehaviour = 'none';
+    const rebirth = await listener.next('DBIRTH', 'the device birth', 10_000, at);
+    const level = rebirth.metrics.find((m) => m.name === 'Plant/Tank/Level')!;
+    // Born with a value read on the new link, Good.
+    await waitFor(
+      () => listener.heard.slice(at).some((h) => h.metrics.some((m) => m.alias === level.alias && m.value === 3)),
+      'the level after the rebirth',
+    );
+    const seqs = listener.heard.filter((h) => h.type !== 'NDEATH').map((h) => h.seq);
+    seqs.forEach((seq, i) => expect(seq).toBe(i % 256));
+  });
+
   it('wraps seq from 255 to 0 without a gap', async () => {
     const b = await broker();
     const listener = await listen(b.url);

@@ -1,8 +1,9 @@
 // The application shell: header (product, the Tags / Trends / Alarms tabs,
-// the historian's and the connection's state, clock), the alarm banner
-// (on every screen, always in the same place), then the view: the tag
-// browser (with the device panel on the left, and the demo plant's fault
-// panel under it when a simulator runs), the trends or the alarms; a status bar.
+// the historian's, the MQTT uplink's and the connection's state, clock), the
+// alarm banner (on every screen, always in the same place), then the view:
+// the tag browser (with the device panel on the left, the uplink panel under
+// it, and the demo plant's fault panel under that when a simulator runs), the
+// trends or the alarms; a status bar.
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useClient, type ConnectionState } from './api';
@@ -16,6 +17,8 @@ import { SEARCH_INPUT_ID } from './features/tags/SearchBox';
 import { TagBrowser } from './features/tags/TagBrowser';
 import { TREND_ADD_INPUT_ID } from './features/trends/TagPicker';
 import { TrendsView } from './features/trends/TrendsView';
+import { UplinkPanel } from './features/uplink/UplinkPanel';
+import { UplinkStatusMark } from './features/uplink/UplinkStatusMark';
 import { useHmi, type AppView } from './stores';
 import { Clock } from './ui/Clock';
 import { formatCount, formatTime } from './ui/format';
@@ -36,6 +39,7 @@ export function App() {
           <>
             <div className="sidebar">
               <DevicePanel />
+              <UplinkPanel />
               <SimulatorPanel />
             </div>
             <TagBrowser />
@@ -120,6 +124,7 @@ function Header() {
       <ReviewBadge />
       <div className="header-spacer" />
       <HistorianStatusMark />
+      <UplinkStatusMark />
       <div
         className="connection"
         data-testid="connection-state"

@@ -1,14 +1,21 @@
 // Wires the client to the stores for the life of the window: connection
 // state, the tag catalogue, the devices and their status stream, the alarms
-// and NE107 statuses (their stream), and the historian's status (polled: it
-// has no event stream). The tag value stream is opened by the tag table, for
-// the rows it shows, and by the trend chart for its pens.
+// and NE107 statuses (their stream), the historian's status and the MQTT
+// uplink's (both polled: they have no event stream). The tag value stream is
+// opened by the tag table, for the rows it shows, and by the trend chart for
+// its pens.
 import { ApiError, type ScadaClient } from './api';
 import { liveValues, useHmi } from './stores';
 
 const RETRY_MS = 2_000;
 /** How often the historian's status is asked for. */
 const HISTORIAN_POLL_MS = 5_000;
+/**
+ * How often the uplink's status is asked for: often enough that an outage
+ * and the queue's depth show within seconds (the queue's age ticks locally
+ * in between), cheap for the runtime (a few counters, no query).
+ */
+const UPLINK_POLL_MS = 2_000;
 
 export function startSession(client: ScadaClient): () => void {
   const store = useHmi;
@@ -61,6 +68,49 @@ export function startSession(client: ScadaClient): () => void {
   };
   const historianTimer = setInterval(() => void loadHistorian(), HISTORIAN_POLL_MS);
 
+  // The uplink is polled only while the page is visible (a hidden window
+  // has no one to show it to; it is asked again the moment it shows) and
+  // while the runtime has one: once it answers 'disabled' the project has
+  // no uplink, and nothing asks again until the link to the runtime comes
+  // back (it may be a restarted runtime with another project).
+  let uplinkInFlight = false;
+  let uplinkConfigured = true;
+  let uplinkTimer: ReturnType<typeof setInterval> | null = null;
+  const pageVisible = (): boolean => typeof document === 'undefined' || document.visibilityState !== 'hidden';
+  const syncUplinkTimer = (): void => {
+    const wanted = !disposed && uplinkConfigured && pageVisible();
+    if (wanted && uplinkTimer === null) {
+      uplinkTimer = setInterval(() => {
+        // While the link is down every call would fail; the reconnect asks at once.
+        if (store.getState().connection !== 'reconnecting') void loadUplink();
+      }, UPLINK_POLL_MS);
+    } else if (!wanted && uplinkTimer !== null) {
+      clearInterval(uplinkTimer);
+      uplinkTimer = null;
+    }
+  };
+  const loadUplink = async (): Promise<void> => {
+    if (uplinkInFlight) return;
+    uplinkInFlight = true;
+    try {
+      const status = await client['uplink.status']({});
+      if (disposed) return;
+      store.getState().setUplink(status);
+      uplinkConfigured = status.state !== 'disabled';
+    } catch (error) {
+      // As for the historian: while the link is down the link banner says so.
+      if (!disposed && store.getState().connection !== 'reconnecting') store.getState().setUplinkError(describe(error));
+    } finally {
+      uplinkInFlight = false;
+      syncUplinkTimer();
+    }
+  };
+  const onVisibility = (): void => {
+    if (pageVisible() && uplinkConfigured) void loadUplink();
+    else syncUplinkTimer();
+  };
+  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
+
   // The alarm stream's first batch after (re)subscribing holds every
   // configured alarm and replaces what the store has (an alarm removed while
   // the link was down goes); later batches carry what changed, merged by id.
@@ -105,6 +155,8 @@ export function startSession(client: ScadaClient): () => void {
     if (catalogStatus === 'error') void loadCatalog();
     if (previous === 'reconnecting' || store.getState().alarmsError !== null) void loadAlarms();
     void loadHistorian();
+    // Asked again on every (re)connect, even after 'disabled': see above.
+    void loadUplink();
   });
 
   const endDeviceStatus = client.subscribe('devices.status', {}, (devices) => {
@@ -114,11 +166,14 @@ export function startSession(client: ScadaClient): () => void {
   void loadCatalog();
   void loadDevices();
   void loadHistorian();
+  void loadUplink();
   void loadAlarms();
 
   return () => {
     disposed = true;
     clearInterval(historianTimer);
+    syncUplinkTimer();
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
     if (retryTimer !== null) clearTimeout(retryTimer);
     offConnection();
     endDeviceStatus();

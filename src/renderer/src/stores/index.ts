@@ -3,6 +3,7 @@ export { liveValues, LiveValueCache, type LiveValueListener } from './liveValues
 export type { CatalogStatus } from './catalogSlice';
 export type { AppView } from './viewSlice';
 export { isReview } from './historianSlice';
+export { sameUplinkStatus } from './uplinkSlice';
 export {
   DEFAULT_RANGE,
   MAX_PENS,

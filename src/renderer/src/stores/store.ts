@@ -1,8 +1,8 @@
 // The HMI's one zustand store, combined from slices. It holds structure only
 // (which tags and devices exist, what is selected, the connection state, the
-// trend's pens and range, the alarms and what the alarm list shows); live
-// values are in `liveValues` and never re-render anything but a cell, trend
-// samples live in the chart.
+// trend's pens and range, the alarms and what the alarm list shows, the
+// historian's and the uplink's status); live values are in `liveValues` and
+// never re-render anything but a cell, trend samples live in the chart.
 // Usable outside React (`useHmi.getState()`): the event listeners in
 // `session.ts` write into it directly.
 import { create } from 'zustand';
@@ -13,6 +13,7 @@ import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
 import { createDevicesSlice, type DevicesSlice } from './devicesSlice';
 import { createHistorianSlice, type HistorianSlice } from './historianSlice';
 import { createTrendSlice, type TrendSlice } from './trendSlice';
+import { createUplinkSlice, type UplinkSlice } from './uplinkSlice';
 import { createViewSlice, type ViewSlice } from './viewSlice';
 
 export type HmiState = CatalogSlice &
@@ -21,6 +22,7 @@ export type HmiState = CatalogSlice &
   ConnectionSlice &
   ViewSlice &
   HistorianSlice &
+  UplinkSlice &
   TrendSlice &
   AlarmsSlice;
 
@@ -31,6 +33,7 @@ export const useHmi = create<HmiState>()((...a) => ({
   ...createConnectionSlice(...a),
   ...createViewSlice(...a),
   ...createHistorianSlice(...a),
+  ...createUplinkSlice(...a),
   ...createTrendSlice(...a),
   ...createAlarmsSlice(...a),
 }));

@@ -49,6 +49,7 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
     simulator: plant ?? undefined,
     historian: { file: inData(project.historian.file), workerUrl: historianWorker() },
     alarmJournal: project.alarmJournal.enabled ? { file: inData(project.alarmJournal.file), maxAgeDays: project.alarmJournal.maxAgeDays } : undefined,
+    securityFile: join(dataDir, 'security.db'),
     uplinkQueueFile: project.uplink ? inData(project.uplink.storeAndForward.file) : undefined,
     projectFile,
   });

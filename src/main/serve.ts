@@ -4,6 +4,7 @@
 //
 //   node out/main/serve.js [--project FILE] [--port N] [--host ADDR] [--data DIR]
 //   node out/main/serve.js --review HISTORIAN.db [--port N]
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { parseArgs } from 'node:util';
 import { startApp, startReview, type App } from './app';
@@ -21,7 +22,10 @@ const USAGE = `usage: npm run serve -- [--project FILE] [--port N] [--host ADDR]
   --review FILE   open a historian file read-only, with no drivers (offline review)
   --port N        HTTP port; default ${DEFAULT_PORT}
   --host ADDR     address to bind; default 127.0.0.1
-  --data DIR      where the runtime keeps its files; default ${defaultDataDir()}`;
+  --data DIR      where the runtime keeps its files; default ${defaultDataDir()}
+  --tls-cert FILE, --tls-key FILE
+                  serve HTTPS with this certificate and key (PEM); required to bind
+                  anything but 127.0.0.1, where every request needs a login`;
 
 interface ServeOptions {
   readonly projectFile: string;
@@ -29,7 +33,10 @@ interface ServeOptions {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
+
+const LOOPBACK_HOSTS = ['127.0.0.1', '::1', 'localhost'];
 
 function parseOptions(argv: string[]): ServeOptions {
   const { values } = parseArgs({
@@ -40,6 +47,8 @@ function parseOptions(argv: string[]): ServeOptions {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -55,11 +64,26 @@ function parseOptions(argv: string[]): ServeOptions {
   if (values.review !== undefined && values.project !== undefined) {
     throw new Error('--review opens a historian file on its own: give --project or --review, not both');
   }
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new Error('--tls-cert and --tls-key go together');
+  const host = values.host ?? '127.0.0.1';
+  if (!LOOPBACK_HOSTS.includes(host) && certFile === undefined) {
+    throw new Error(`--host ${host} is reachable from other machines: give --tls-cert and --tls-key (logins and session cookies must not travel in clear text)`);
+  }
+  const read = (flag: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`${flag} ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    }
+  };
   return {
+    tls: certFile && keyFile ? { cert: read('--tls-cert', certFile), key: read('--tls-key', keyFile) } : undefined,
     review: values.review,
     projectFile: values.project ?? demoProjectFile(),
     port,
-    host: values.host ?? '127.0.0.1',
+    host,
     dataDir: values.data ?? defaultDataDir(),
   };
 }
@@ -99,8 +123,9 @@ async function main(): Promise<void> {
   const { runtime } = app;
   const server = createHttpTransport({
     dispatch: createDispatch(runtime.handlers),
-    openSession: (send) => runtime.openSession(send),
+    openSession: (send, caller) => runtime.openSession(send, caller),
     staticDir: rendererDir(),
+    tls: options.tls,
   });
   let port: number;
   try {
@@ -129,13 +154,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  if (!['127.0.0.1', '::1', 'localhost'].includes(options.host)) {
-    // Users, login and TLS come with the security work; until then say plainly what this exposes.
-    console.warn(`serve: WARNING: ${options.host} is not loopback; anyone who can reach it can read and write tags`);
-  }
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const what = options.review ? `review of ${options.review}, read-only` : `project: ${runtime.project.name}, data: ${options.dataDir}`;
-  console.log(`HMI ready at http://${host}:${port}/ (${what})`);
+  if (!options.review && runtime.security.store.userCount() === 0) {
+    console.log('serve: no users yet: create the administrator in the HMI on this machine, or with `npm run users -- add NAME --role administrator`');
+  }
+  console.log(`HMI ready at ${options.tls ? 'https' : 'http'}://${host}:${port}/ (${what})`);
 }
 
 void main();

@@ -18,6 +18,7 @@ import {
   type JournalStatus,
 } from './alarms';
 import type { EventName, MethodName } from './names';
+import { ROLES, type AuditEntry, type Role, type AuditVerification, type MethodPermission, type SessionInfo, type UserInfo } from './security';
 import type {
   BrowseNode,
   DeviceInfo,
@@ -46,14 +47,19 @@ const tagScalarSchema = z.union([
   z.boolean(),
 ]);
 
-/** One declared method: its request schema and (for the type system only) its response. */
+/**
+ * One declared method: the permission it needs (checked by the runtime on
+ * every transport), its request schema and (for the type system only) its
+ * response.
+ */
 interface MethodSpec<Req extends z.ZodType, Res> {
+  readonly permission: MethodPermission;
   readonly request: Req;
   readonly response?: Res;
 }
 
-function method<Res>() {
-  return <Req extends z.ZodType>(request: Req): MethodSpec<Req, Res> => ({ request });
+function method<Res>(permission: MethodPermission) {
+  return <Req extends z.ZodType>(request: Req): MethodSpec<Req, Res> => ({ permission, request });
 }
 
 interface EventSpec<Params extends z.ZodType, Payload> {
@@ -147,12 +153,16 @@ export const journalFilterSchema = z.strictObject({
   events: z.array(z.enum(JOURNAL_EVENTS)).max(JOURNAL_EVENTS.length).optional(),
 });
 
+const userNameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'a user name is 1..64 letters, digits, _ . @ or -');
+const passwordSchema = z.string().min(1, 'the password is empty').max(1024, 'a password is at most 1024 characters');
+const newPasswordSchema = passwordSchema.min(8, 'a password has at least 8 characters');
+
 const timeRangeSchema = z
   .strictObject({ from: timeSchema, to: timeSchema })
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
 
 export const methods = {
-  'tags.list': method<TagInfo[]>()(
+  'tags.list': method<TagInfo[]>('read')(
     z.strictObject({
       /** Only tags under this folder ('' or absent: all). */
       folder: folderSchema.optional(),
@@ -160,34 +170,34 @@ export const methods = {
       search: z.string().max(MAX_PATH).optional(),
     }),
   ),
-  'tags.browse': method<BrowseNode[]>()(z.strictObject({ folder: folderSchema })),
-  'tags.write': method<WriteResult>()(
+  'tags.browse': method<BrowseNode[]>('read')(z.strictObject({ folder: folderSchema })),
+  'tags.write': method<WriteResult>('tags.write')(
     z.strictObject({ path: tagPathSchema, value: tagScalarSchema }),
   ),
-  'devices.list': method<DeviceInfo[]>()(z.strictObject({})),
-  'history.query': method<HistoryResult>()(historyQuerySchema),
-  'history.status': method<HistorianStatus>()(z.strictObject({})),
+  'devices.list': method<DeviceInfo[]>('read')(z.strictObject({})),
+  'history.query': method<HistoryResult>('read')(historyQuerySchema),
+  'history.status': method<HistorianStatus>('read')(z.strictObject({})),
   /** Statistics of each tag over a range: min, max, averages, time in Bad quality. */
-  'history.stats': method<{ stats: HistoryStats[] }>()(
+  'history.stats': method<{ stats: HistoryStats[] }>('read')(
     z
       .strictObject({ paths: historyQuerySchema.shape.paths, from: timeSchema, to: timeSchema })
       .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] }),
   ),
-  'trends.list': method<TrendView[]>()(z.strictObject({})),
-  'trends.save': method<TrendView[]>()(z.strictObject({ view: trendViewSchema })),
-  'trends.delete': method<TrendView[]>()(z.strictObject({ name: z.string().min(1).max(100) })),
+  'trends.list': method<TrendView[]>('read')(z.strictObject({})),
+  'trends.save': method<TrendView[]>('project.edit')(z.strictObject({ view: trendViewSchema })),
+  'trends.delete': method<TrendView[]>('project.edit')(z.strictObject({ name: z.string().min(1).max(100) })),
   /** Alarms sorted by priority, then newest first. */
-  'alarms.list': method<{ alarms: AlarmInfo[]; counts: AlarmsChanged['counts']; journal: JournalStatus }>()(
+  'alarms.list': method<{ alarms: AlarmInfo[]; counts: AlarmsChanged['counts']; journal: JournalStatus }>('read')(
     z.strictObject({ filter: alarmFilterSchema.default({ show: 'active' }) }),
   ),
   /** Acknowledges each alarm that waits for it; returns the ids whose state changed. */
-  'alarms.ack': method<{ acknowledged: string[] }>()(
+  'alarms.ack': method<{ acknowledged: string[] }>('alarms.ack')(
     z.strictObject({
       ids: z.array(alarmIdSchema).min(1, 'name at least one alarm').max(100_000, 'at most 100,000 alarms at once'),
       comment: commentSchema.optional(),
     }),
   ),
-  'alarms.shelve': method<AlarmInfo>()(
+  'alarms.shelve': method<AlarmInfo>('alarms.shelve')(
     z.strictObject({
       id: alarmIdSchema,
       durationMs: z
@@ -198,12 +208,12 @@ export const methods = {
       reason: reasonSchema,
     }),
   ),
-  'alarms.unshelve': method<AlarmInfo>()(z.strictObject({ id: alarmIdSchema, comment: commentSchema.optional() })),
-  'alarms.setOutOfService': method<AlarmInfo>()(
+  'alarms.unshelve': method<AlarmInfo>('alarms.shelve')(z.strictObject({ id: alarmIdSchema, comment: commentSchema.optional() })),
+  'alarms.setOutOfService': method<AlarmInfo>('alarms.outOfService')(
     z.strictObject({ id: alarmIdSchema, outOfService: z.boolean(), reason: reasonSchema }),
   ),
   /** Journal entries in the range, newest first, at most `limit`. */
-  'alarms.journal': method<{ entries: JournalEntry[]; truncated: boolean }>()(
+  'alarms.journal': method<{ entries: JournalEntry[]; truncated: boolean }>('read')(
     z
       .strictObject({
         from: timeSchema,
@@ -213,11 +223,45 @@ export const methods = {
       })
       .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] }),
   ),
-  'alarms.kpis': method<AlarmKpis>()(timeRangeSchema),
+  'alarms.kpis': method<AlarmKpis>('read')(timeRangeSchema),
   /** The MQTT uplink: session, counters, store-and-forward queue. */
-  'uplink.status': method<UplinkStatus>()(z.strictObject({})),
-  'simulator.status': method<SimulatorStatus>()(z.strictObject({})),
-  'simulator.setFault': method<SimulatorStatus>()(
+  'uplink.status': method<UplinkStatus>('read')(z.strictObject({})),
+  /** Logs in; serve mode also sets an HTTP-only session cookie. Rate-limited per client and per user. */
+  'auth.login': method<{ token: string; role: Role; expiresAt: number }>('public')(
+    z.strictObject({ user: userNameSchema, password: passwordSchema }),
+  ),
+  'auth.logout': method<{ loggedOut: boolean }>('public')(z.strictObject({})),
+  /** Who is asking, and what they may do. */
+  'auth.session': method<SessionInfo>('public')(z.strictObject({})),
+  /** The first start: creates the administrator, only while no user exists. */
+  'auth.setup': method<{ token: string; role: Role; expiresAt: number }>('public')(
+    z.strictObject({ user: userNameSchema, password: newPasswordSchema }),
+  ),
+  'users.list': method<UserInfo[]>('users.manage')(z.strictObject({})),
+  'users.add': method<UserInfo>('users.manage')(z.strictObject({ user: userNameSchema, role: z.enum(ROLES), password: newPasswordSchema })),
+  'users.remove': method<{ removed: string }>('users.manage')(z.strictObject({ user: userNameSchema })),
+  'users.setRole': method<UserInfo>('users.manage')(z.strictObject({ user: userNameSchema, role: z.enum(ROLES) })),
+  /** An administrator sets anyone's password; anyone logged in changes their own with the old one. */
+  'users.passwd': method<{ changed: string }>('public')(
+    z.strictObject({ user: userNameSchema, password: newPasswordSchema, oldPassword: passwordSchema.optional() }),
+  ),
+  /** The audit trail, newest first. */
+  'audit.list': method<{ entries: AuditEntry[]; truncated: boolean }>('audit.read')(
+    z
+      .strictObject({
+        from: timeSchema,
+        to: timeSchema,
+        filter: z
+          .strictObject({ user: z.string().max(64).optional(), action: z.string().max(64).optional(), search: z.string().max(MAX_PATH).optional() })
+          .default({}),
+        limit: z.number().int().min(1).max(100_000).default(10_000),
+      })
+      .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] }),
+  ),
+  /** Recomputes the hash chain: where it breaks, if it does. */
+  'audit.verify': method<AuditVerification>('audit.read')(z.strictObject({})),
+  'simulator.status': method<SimulatorStatus>('read')(z.strictObject({})),
+  'simulator.setFault': method<SimulatorStatus>('simulator.control')(
     z.strictObject({
       kind: z.enum(['sensor_stuck', 'out_of_range', 'link_down']),
       signal: z.string().max(128).optional(),
@@ -263,6 +307,9 @@ export type ErrorKind =
   | 'not_writable'
   | 'device_error'
   | 'unavailable'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'rate_limited'
   | 'internal';
 
 export interface ContractError {
@@ -300,6 +347,9 @@ export const httpStatusOf: Record<ErrorKind, number> = {
   not_writable: 403,
   device_error: 502,
   unavailable: 503,
+  unauthenticated: 401,
+  forbidden: 403,
+  rate_limited: 429,
   internal: 500,
 };
 
@@ -325,9 +375,16 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Who sent a request, as the transport knows it; recorded with every operator action. */
 export interface Caller {
+  /** The logged-in user; for a caller who has not logged in, a name for the record (`anonymous`). */
   readonly user: string;
   /** The workstation: this machine's name over IPC, the client's address in serve mode. */
   readonly workstation: string;
+  /** The role of the session; null: not logged in. */
+  readonly role: Role | null;
+  /** The session's token (so logout can end it); null: none. */
+  readonly token: string | null;
+  /** A client on this machine (IPC, or 127.0.0.1): without a login it may look. */
+  readonly local: boolean;
 }
 
 /** The handler table a runtime implements: one function per method. */

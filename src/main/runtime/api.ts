@@ -12,11 +12,23 @@ import type { Historian } from './historian/historian';
 import type { AlarmJournal } from './alarms/journal';
 import { filterAlarms } from './alarms/alarmFilter';
 import { computeKpis } from './alarms/kpis';
+import { guardHandlers } from './security/guard';
+import { securityHandlers } from './security/handlers';
+import { RUNTIME_CALLER } from './security/security';
 
 const INTEGER_TYPES = new Set(['int16', 'uint16', 'int32', 'uint32']);
 
+/** The handlers, each behind the permission its method declares (see security/guard.ts). */
 export function createHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Handlers {
-  const { engine } = runtime;
+  return guardHandlers({ ...plantHandlers(runtime, simulator), ...securityHandlers(runtime.security) }, runtime.security);
+}
+
+/** The handlers of everything but logins, users and the audit trail; `caller` is already resolved and authorised. */
+function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Omit<Handlers, keyof ReturnType<typeof securityHandlers>> {
+  const { engine, security } = runtime;
+  /** A change on the audit trail, by the caller the guard resolved. */
+  const audit = (caller: Caller | undefined, action: string, target: string, oldValue: unknown, newValue: unknown, comment: string | null = null) =>
+    security.audit(caller ?? RUNTIME_CALLER, action, target, stringOf(oldValue), stringOf(newValue), comment);
 
   const requireHistorian = (): Historian => {
     if (!runtime.historian) throw new ContractFailure('unavailable', 'history is off for this project');
@@ -63,10 +75,17 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
       return children;
     },
 
-    'tags.write': async ({ path, value }) => {
+    'tags.write': async ({ path, value }, caller) => {
       const tag = engine.find(path);
       if (!tag) throw new ContractFailure('not_found', `no tag "${path}"`);
       if (!tag.def.writable) throw new ContractFailure('not_writable', `${path} is read-only`);
+      try {
+        security.authorizeWrite(caller ?? RUNTIME_CALLER, path);
+      } catch (error) {
+        audit(caller, 'denied', path, tag.value, value, (error as Error).message);
+        throw error;
+      }
+      const before = tag.value;
       const driver = runtime.drivers.get(tag.def.device);
       if (!driver) throw new ContractFailure('internal', `${path} has no driver`);
       const raw = toRaw(tag, value);
@@ -74,10 +93,12 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
       try {
         await driver.write(tag.id, raw);
       } catch (error) {
+        audit(caller, 'tags.write_failed', path, before, value, (error as Error).message);
         if (error instanceof DeviceError) throw new ContractFailure('device_error', error.message, error.code);
         if (error instanceof RangeError) throw new ContractFailure('invalid_request', `${path}: ${error.message}`);
         throw error;
       }
+      audit(caller, 'tags.write', path, before, value);
       return { path, written: raw, durationMs: Date.now() - started };
     },
 
@@ -110,21 +131,43 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
     },
 
     'trends.list': () => runtime.trendViews.list(),
-    'trends.save': ({ view }) => runtime.trendViews.save(view),
-    'trends.delete': ({ name }) => runtime.trendViews.delete(name),
+    'trends.save': ({ view }, caller) => {
+      const views = runtime.trendViews.save(view);
+      audit(caller, 'project.trends.save', view.name, null, view);
+      return views;
+    },
+    'trends.delete': ({ name }, caller) => {
+      const views = runtime.trendViews.delete(name);
+      audit(caller, 'project.trends.delete', name, null, null);
+      return views;
+    },
 
     'alarms.list': ({ filter }) => ({
       alarms: filterAlarms(runtime.alarms.list(), filter),
       counts: runtime.alarms.counts(),
       journal: runtime.alarms.journalStatus(),
     }),
-    'alarms.ack': ({ ids, comment }, caller) => ({
-      acknowledged: runtime.alarms.ack(ids, callerOf(caller), comment ?? null),
-    }),
-    'alarms.shelve': ({ id, durationMs, reason }, caller) => runtime.alarms.shelve(id, durationMs, reason, callerOf(caller)),
-    'alarms.unshelve': ({ id, comment }, caller) => runtime.alarms.unshelve(id, callerOf(caller), comment ?? null),
-    'alarms.setOutOfService': ({ id, outOfService, reason }, caller) =>
-      runtime.alarms.setOutOfService(id, outOfService, reason, callerOf(caller)),
+    'alarms.ack': ({ ids, comment }, caller) => {
+      const acknowledged = runtime.alarms.ack(ids, callerOf(caller), comment ?? null);
+      if (acknowledged.length > 0) audit(caller, 'alarms.ack', listOf(acknowledged), null, null, comment ?? null);
+      return { acknowledged };
+    },
+    'alarms.shelve': ({ id, durationMs, reason }, caller) => {
+      const alarm = runtime.alarms.shelve(id, durationMs, reason, callerOf(caller));
+      audit(caller, 'alarms.shelve', id, null, { until: alarm.shelvedUntil }, reason);
+      return alarm;
+    },
+    'alarms.unshelve': ({ id, comment }, caller) => {
+      const alarm = runtime.alarms.unshelve(id, callerOf(caller), comment ?? null);
+      audit(caller, 'alarms.unshelve', id, null, null, comment ?? null);
+      return alarm;
+    },
+    'alarms.setOutOfService': ({ id, outOfService, reason }, caller) => {
+      const before = runtime.alarms.find(id)?.outOfService;
+      const alarm = runtime.alarms.setOutOfService(id, outOfService, reason, callerOf(caller));
+      audit(caller, 'alarms.setOutOfService', id, before, outOfService, reason);
+      return alarm;
+    },
     'alarms.journal': ({ from, to, filter, limit }) => fromJournal((journal) => journal.query({ from, to, limit, ...filter })),
     'alarms.kpis': ({ from, to }) =>
       fromJournal((journal) => computeKpis(from, to, journal.activations(from, to), journal.activeAt(to))),
@@ -133,13 +176,14 @@ export function createHandlers(runtime: Runtime, simulator: SimulatorControl | u
 
     'simulator.status': () => requireSimulator().status(),
 
-    'simulator.setFault': ({ kind, signal, active }) => {
+    'simulator.setFault': ({ kind, signal, active }, caller) => {
       const sim = requireSimulator();
       try {
         sim.setFault(kind, signal, active);
       } catch (error) {
         throw new ContractFailure('invalid_request', (error as Error).message);
       }
+      audit(caller, 'simulator.setFault', signal === undefined ? kind : `${kind} ${signal}`, null, active);
       return sim.status();
     },
   };
@@ -171,7 +215,18 @@ const DISABLED_UPLINK: UplinkStatus = {
 
 /** Calls from inside the process (tests, scripts) have no transport to name them. */
 function callerOf(caller: Caller | undefined): Caller {
-  return caller ?? { user: 'runtime', workstation: 'local' };
+  return caller ?? RUNTIME_CALLER;
+}
+
+/** A value as the audit trail keeps it: JSON, bounded. */
+function stringOf(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
+}
+
+function listOf(ids: readonly string[]): string {
+  return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
 }
 
 /** Engineering value → the raw value the device stores, refusing what does not fit the tag. */

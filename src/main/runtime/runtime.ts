@@ -1,7 +1,7 @@
 // The composition root: builds the tag engine and one driver per device from
 // a project, wires drivers into the engine, and offers the contract's
 // handlers and event sources. Plain Node: it never imports electron.
-import type { Handlers } from '../../shared/contract';
+import type { Caller, Handlers } from '../../shared/contract';
 import type { DeviceInfo, SimulatorFaultKind, SimulatorStatus } from '../../shared/types';
 import { createHandlers } from './api';
 import type { Driver, DriverSink } from './drivers/driver';
@@ -16,6 +16,7 @@ import { TrendViews } from './project/trendViews';
 import { AlarmEngine, type AlarmListener } from './alarms/alarmEngine';
 import { AlarmJournal, type JournalOptions } from './alarms/journal';
 import { Uplink } from './uplink/uplink';
+import { Security, trustedCaller } from './security/security';
 
 /** What the runtime may ask of a simulated plant, when one runs beside it. */
 export interface SimulatorControl {
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   readonly alarmJournal?: JournalOptions;
   /** The uplink's store-and-forward file; omitted: the uplink (if any) keeps nothing while offline. */
   readonly uplinkQueueFile?: string;
+  /** The security file (users, audit trail); omitted: kept in memory. */
+  readonly securityFile?: string;
   /** The project file, where trend views are saved; omitted: views are kept in memory. */
   readonly projectFile?: string;
 }
@@ -50,6 +53,7 @@ export class Runtime implements EventSources {
   readonly alarms: AlarmEngine;
   readonly alarmJournal: AlarmJournal | null;
   readonly uplink: Uplink | null;
+  readonly security: Security;
   private readonly fanout: ChangeFanout;
   private readonly factory = new DriverFactory();
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
@@ -93,17 +97,27 @@ export class Runtime implements EventSources {
       journal: this.alarmJournal,
       onInstrumentChange: () => this.scheduleStatus(),
     });
+    const dcmdCaller = trustedCaller('sparkplug DCMD', project.uplink?.url ?? 'broker', 'operator');
     this.uplink =
       project.uplink?.enabled && !options.review
         ? new Uplink(project.uplink, {
             engine: this.engine,
             deviceOnline: (name) => this.drivers.get(name)?.info().status === 'connected',
             write: async (path, value) => {
-              await this.handlers['tags.write']({ path, value }, { user: 'sparkplug DCMD', workstation: project.uplink!.url });
+              // The uplink's `commands` switch is the permission (off by default); the audit trail names it.
+              await this.handlers['tags.write']({ path, value }, dcmdCaller);
             },
             queueFile: options.uplinkQueueFile ?? null,
           })
         : null;
+    const rules = project.security;
+    this.security = new Security({
+      file: options.securityFile ?? null,
+      roles: rules?.roles,
+      sessionHours: rules?.sessionHours,
+      idleLogoutMinutes: rules?.idleLogoutMinutes,
+      maxLoginFailures: rules?.maxLoginFailures,
+    });
     this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);
   }
@@ -125,6 +139,7 @@ export class Runtime implements EventSources {
     // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
     this.engine.flush();
     await Promise.all([this.historian?.stop(), this.uplink?.stop()]);
+    this.security.close();
     this.fanout.dispose();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = null;
@@ -138,9 +153,9 @@ export class Runtime implements EventSources {
     });
   }
 
-  /** A client's event subscriptions; close it when the client goes. */
-  openSession(send: EventSend): ClientSession {
-    return new ClientSession(this, send);
+  /** A client's event subscriptions; close it when the client goes. Subscribing needs the caller to be allowed to look. */
+  openSession(send: EventSend, caller?: Caller): ClientSession {
+    return new ClientSession(this, send, () => this.security.authorize(this.security.resolve(caller), 'read'));
   }
 
   subscribeTags(sink: Parameters<ChangeFanout['subscribe']>[0]) {

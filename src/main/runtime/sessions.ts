@@ -34,6 +34,8 @@ export class ClientSession {
   constructor(
     private readonly sources: EventSources,
     private readonly send: EventSend,
+    /** Throws (401/403) unless the client may still look; asked at each subscription. */
+    private readonly mayRead: () => void = () => undefined,
   ) {}
 
   /** Throws a ContractFailure naming what is wrong with the request. */
@@ -44,6 +46,7 @@ export class ClientSession {
     if (!isEventName(event)) {
       throw new ContractFailure('unknown_method', `no event stream "${String(event)}"`);
     }
+    this.mayRead();
     const parsed = events[event].params.safeParse(params ?? {});
     if (!parsed.success) throw new ContractFailure('invalid_request', describeSchemaError(parsed.error));
 

@@ -22,7 +22,7 @@ export function localCaller(): Caller {
   } catch {
     // No passwd entry (a container): keep 'local'.
   }
-  return { user, workstation: hostname() };
+  return { user, workstation: hostname(), role: null, token: null, local: true };
 }
 
 export function createDispatch(handlers: Handlers, log: (message: string) => void = console.error): Dispatch {

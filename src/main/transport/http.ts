@@ -12,9 +12,10 @@
 // user's browser.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { httpStatusOf, type EventName, type Result } from '../../shared/contract';
+import { httpStatusOf, type Caller, type EventName, type Result } from '../../shared/contract';
 import { ContractFailure } from '../../shared/contract';
 import type { ClientSession, EventSend } from '../runtime/sessions';
 import type { Dispatch } from './dispatch';
@@ -44,18 +45,36 @@ const SECURITY_HEADERS = {
 
 export interface HttpTransportOptions {
   readonly dispatch: Dispatch;
-  readonly openSession: (send: EventSend) => ClientSession;
+  readonly openSession: (send: EventSend, caller: Caller) => ClientSession;
   /** The built renderer (out/renderer); omitted: API only. */
   readonly staticDir?: string;
+  /** Serve HTTPS with this certificate and key (PEM); the session cookie is then Secure. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+}
+
+/** The session cookie: HTTP-only (scripts never see it), same-site only. */
+const SESSION_COOKIE = 'scada_session';
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** Who sent a request: its session token (bearer header or cookie), its address, whether it is on this machine. */
+export function callerOf(req: IncomingMessage): Caller {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const cookie = (req.headers.cookie ?? '')
+    .split(';')
+    .map((part) => part.trim().split('='))
+    .find(([name]) => name === SESSION_COOKIE)?.[1];
+  return { user: 'anonymous', workstation: address, role: null, token: bearer ?? cookie ?? null, local: LOOPBACK.has(address) };
 }
 
 export function createHttpTransport(options: HttpTransportOptions): Server {
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     handleRequest(options, req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: { kind: 'internal', message: String(error) } });
       else res.destroy();
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -63,7 +82,8 @@ export function createHttpTransport(options: HttpTransportOptions): Server {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveEvents(ws, options.openSession));
+    const caller = callerOf(req);
+    wss.handleUpgrade(req, socket, head, (ws) => serveEvents(ws, (send) => options.openSession(send, caller)));
   });
   server.on('close', () => {
     for (const client of wss.clients) client.terminate();
@@ -100,8 +120,8 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
       sendJson(res, 400, { error: { kind: 'invalid_request', message: 'the method name is not valid URL encoding' } });
       return;
     }
-    // Until users log in (the security issue), a browser is known by its address only.
-    const result = await options.dispatch(method, body, { user: 'anonymous', workstation: req.socket.remoteAddress ?? 'unknown' });
+    const result = await options.dispatch(method, body, callerOf(req));
+    if (result.ok) setSessionCookie(res, method, result.value, options.tls !== undefined);
     sendResult(res, result);
     return;
   }
@@ -110,6 +130,18 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
     return;
   }
   serveStatic(options.staticDir, url.pathname, res);
+}
+
+/** A login (or the first administrator) sets the session cookie; a logout clears it. */
+function setSessionCookie(res: ServerResponse, method: string, value: unknown, secure: boolean): void {
+  const flags = `Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+  if (method === 'auth.login' || method === 'auth.setup') {
+    const { token, expiresAt } = value as { token: string; expiresAt: number };
+    const maxAge = Math.max(0, Math.floor((expiresAt - Date.now()) / 1000));
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${token}; Max-Age=${maxAge}; ${flags}`);
+  } else if (method === 'auth.logout') {
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; Max-Age=0; ${flags}`);
+  }
 }
 
 function sendResult(res: ServerResponse, result: Result<unknown>): void {

@@ -3,7 +3,7 @@
 // renderer. Typed structurally (IpcMainLike) so the binding is tested with an
 // in-memory pair instead of Electron, which cannot run on our build machines.
 import { IPC } from '../../shared/bridge';
-import type { EventName, Result } from '../../shared/contract';
+import type { Caller, EventName, Result } from '../../shared/contract';
 import { ContractFailure } from '../../shared/contract';
 import type { ClientSession, EventSend } from '../runtime/sessions';
 import type { Dispatch } from './dispatch';
@@ -27,7 +27,9 @@ export interface IpcMainLike {
 
 export interface IpcBindingOptions {
   readonly dispatch: Dispatch;
-  readonly openSession: (send: EventSend) => ClientSession;
+  readonly openSession: (send: EventSend, caller: Caller) => ClientSession;
+  /** This machine's user and name, for the record (a window's caller is local). */
+  readonly local: Pick<Caller, 'user' | 'workstation'>;
   /** True when the frame's URL is our renderer (file:// of out/renderer, or the dev server). */
   readonly isTrustedUrl: (url: string) => boolean;
 }
@@ -37,6 +39,9 @@ const refused = (message: string): Result<never> => ({ ok: false, error: { kind:
 /** Binds the contract; returns the function that unbinds it. */
 export function bindIpc(ipcMain: IpcMainLike, options: IpcBindingOptions): () => void {
   const sessions = new Map<number, ClientSession>();
+  // A window's login lives here, keyed by its webContents: the renderer never has to hold a token.
+  const tokens = new Map<number, string>();
+  const callerOf = (sender: IpcSender): Caller => ({ ...options.local, role: null, token: tokens.get(sender.id) ?? null, local: true });
   const trusted = (event: IpcEventLike) => event.senderFrame !== null && options.isTrustedUrl(event.senderFrame.url);
 
   const sessionOf = (sender: IpcSender): ClientSession => {
@@ -44,19 +49,23 @@ export function bindIpc(ipcMain: IpcMainLike, options: IpcBindingOptions): () =>
     if (!session) {
       session = options.openSession((id: string, name: EventName, payload: unknown) => {
         if (!sender.isDestroyed()) sender.send(IPC.event, id, name, payload);
-      });
+      }, callerOf(sender));
       sessions.set(sender.id, session);
       sender.once('destroyed', () => {
         sessions.get(sender.id)?.close();
         sessions.delete(sender.id);
+        tokens.delete(sender.id);
       });
     }
     return session;
   };
 
-  ipcMain.handle(IPC.call, (event, method, request) => {
+  ipcMain.handle(IPC.call, async (event, method, request) => {
     if (!trusted(event)) return refused('calls are accepted from the application window only');
-    return options.dispatch(method, request);
+    const result = await options.dispatch(method, request, callerOf(event.sender));
+    if (result.ok && (method === 'auth.login' || method === 'auth.setup')) tokens.set(event.sender.id, (result.value as { token: string }).token);
+    if (method === 'auth.logout') tokens.delete(event.sender.id);
+    return result;
   });
   ipcMain.handle(IPC.subscribe, (event, id, name, params): Result<null> => {
     if (!trusted(event)) return refused('subscriptions are accepted from the application window only');

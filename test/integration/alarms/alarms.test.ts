@@ -9,6 +9,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { demoProjectOnFreePort } from '../../../scripts/serveProcess.mjs';
 import { startApp, type App } from '../../../src/main/app';
 import { createDispatch } from '../../../src/main/transport/dispatch';
+import { trustedCaller } from '../../../src/main/runtime/security/security';
 import type { AlarmInfo } from '../../../src/shared/alarms';
 import { waitFor } from '../../helpers/waitFor';
 
@@ -74,7 +75,7 @@ describe('alarms on the demo plant', () => {
     const info = alarm(app, SP_ALARM);
     expect(info).toMatchObject({ state: 'unacknowledged', priority: 1, value: 120, message: 'TIC-202 setpoint high: 120 °C' });
 
-    const { acknowledged } = await app.runtime.handlers['alarms.ack']({ ids: [SP_ALARM], comment: 'seen, lowering it' }, { user: 'alice', workstation: 'ws-7' });
+    const { acknowledged } = await app.runtime.handlers['alarms.ack']({ ids: [SP_ALARM], comment: 'seen, lowering it' }, trustedCaller('alice', 'ws-7', 'operator'));
     expect(acknowledged).toEqual([SP_ALARM]);
     await write(app, SP, 60);
     await waitFor(() => alarm(app, SP_ALARM).state === 'normal', 'the alarm to return to normal');
@@ -178,7 +179,7 @@ describe('alarms on the demo plant', () => {
       ['alarms.list', { filter: { priorities: [0] } }, 'invalid_request', /filter.priorities/],
     ];
     for (const [method, body, kind, message] of cases) {
-      const result = await dispatch(method, body);
+      const result = await dispatch(method, body, trustedCaller('alice', 'ws-7', 'engineer'));
       expect(result.ok, `${method} ${JSON.stringify(body)}`).toBe(false);
       if (result.ok) continue;
       expect(result.error.kind, `${method} ${JSON.stringify(body)}`).toBe(kind);

@@ -9,7 +9,10 @@ import type { Result } from '../../../src/shared/contract';
 import type { TagChange } from '../../../src/shared/types';
 import { parseProject } from '../../../src/main/runtime/project/load';
 import { Runtime } from '../../../src/main/runtime/runtime';
-import { createDispatch, localCaller } from '../../../src/main/transport/dispatch';
+import { createDispatch } from '../../../src/main/transport/dispatch';
+import { RUNTIME_CALLER } from '../../../src/main/runtime/security/security';
+
+const LOCAL = { user: 'tester', workstation: 'ws-test' };
 import { createHttpTransport } from '../../../src/main/transport/http';
 import { bindIpc, type IpcEventLike, type IpcMainLike, type IpcSender } from '../../../src/main/transport/ipc';
 import { RawModbusServer } from '../../helpers/rawModbusServer';
@@ -19,6 +22,9 @@ let device: RawModbusServer;
 let runtime: Runtime;
 let base: string;
 let close: () => Promise<void>;
+/** An operator's session: the contract's writes and acknowledgements need one. */
+let bearer: string;
+const OPERATOR_PASSWORD = 'operator-password-1';
 
 beforeAll(async () => {
   device = new RawModbusServer();
@@ -40,9 +46,16 @@ tags:
     { changeIntervalMs: 20, statusIntervalMs: 20 },
   );
   runtime.start();
-  const server = createHttpTransport({ dispatch: createDispatch(runtime.handlers), openSession: (send) => runtime.openSession(send) });
+  await runtime.security.addUser('op', 'operator', OPERATOR_PASSWORD, RUNTIME_CALLER);
+  const server = createHttpTransport({ dispatch: createDispatch(runtime.handlers), openSession: (send, caller) => runtime.openSession(send, caller) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const login = await fetch(`${base}/api/auth.login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ user: 'op', password: OPERATOR_PASSWORD }),
+  });
+  bearer = ((await login.json()) as { token: string }).token;
   close = () => new Promise((resolve) => server.close(() => resolve()));
   await waitFor(() => runtime.engine.find('Area/Unit/Level')!.quality.status === 'good', 'first values');
 });
@@ -56,7 +69,7 @@ afterAll(async () => {
 async function post(method: string, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${base}/api/${method}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...headers },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}`, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { kind: string; message: string } } };
@@ -191,21 +204,22 @@ describe('contract over IPC', () => {
 
   it('answers calls from the app window, refuses other frames, and validates requests', async () => {
     const ipc = fakeIpc();
-    const unbind = bindIpc(ipc.ipcMain, { dispatch: createDispatch(runtime.handlers), openSession: (s) => runtime.openSession(s), isTrustedUrl: (u) => u === APP });
+    const unbind = bindIpc(ipc.ipcMain, { dispatch: createDispatch(runtime.handlers), openSession: (s, c) => runtime.openSession(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
     const list = await ipc.invoke(APP, IPC.call, 'tags.list', { folder: 'Area/Other' });
     expect(list).toMatchObject({ ok: true, value: [{ path: 'Area/Other/Flag' }] });
     expect(await ipc.invoke('https://evil.example/', IPC.call, 'tags.list', {})).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
     expect(await ipc.invoke(APP, IPC.call, 'tags.write', { path: 5 })).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
     expect(await ipc.invoke(APP, IPC.call, 'shell.exec', {})).toMatchObject({ ok: false, error: { kind: 'unknown_method' } });
-    const write = await ipc.invoke(APP, IPC.call, 'tags.write', { path: 'Area/Other/Flag', value: true });
-    expect(write).toMatchObject({ ok: false, error: { kind: 'not_writable' } });
+    // A window without a login is a viewer.
+    const write = await ipc.invoke(APP, IPC.call, 'tags.write', { path: 'Area/Unit/Level', value: 5 });
+    expect(write).toMatchObject({ ok: false, error: { kind: 'forbidden', message: 'without a login you are a viewer, who may not write to tags' } });
     unbind();
     expect(ipc.handlers.size).toBe(0);
   });
 
   it('delivers subscribed events to the window and ends them when it closes', async () => {
     const ipc = fakeIpc();
-    const unbind = bindIpc(ipc.ipcMain, { dispatch: createDispatch(runtime.handlers), openSession: (s) => runtime.openSession(s), isTrustedUrl: (u) => u === APP });
+    const unbind = bindIpc(ipc.ipcMain, { dispatch: createDispatch(runtime.handlers), openSession: (s, c) => runtime.openSession(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
     expect(await ipc.invoke(APP, IPC.subscribe, 'w1', 'tags.changed', { paths: ['Area/Unit/Level'] })).toEqual({ ok: true, value: null });
     expect(await ipc.invoke(APP, IPC.subscribe, 'w2', 'devices.status', {})).toEqual({ ok: true, value: null });
     expect(await ipc.invoke(APP, IPC.subscribe, 'w3', 'tags.changed', { paths: ['Nope'] })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
@@ -247,17 +261,25 @@ describe('alarms over both transports', () => {
     expect(await post('alarms.ack', { ids: ['Area/Unit/Nope#hi'] })).toMatchObject({ status: 404, body: { error: { kind: 'not_found' } } });
     expect(await post('alarms.shelve', { id: ID, durationMs: -1, reason: 'x' })).toMatchObject({ status: 400 });
     expect(await post('alarms.journal', { from: 0, to: 1 })).toMatchObject({ status: 503, body: { error: { message: 'the alarm journal is off for this project' } } });
-    expect(runtime.alarms.find(ID)).toMatchObject({ ackedBy: 'anonymous' });
+    expect(runtime.alarms.find(ID)).toMatchObject({ ackedBy: 'op' });
 
     device.registers[2] = 0;
     await waitFor(() => runtime.alarms.find(ID)!.state === 'normal', 'back to normal');
     device.registers[2] = 90;
     await waitFor(() => runtime.alarms.find(ID)!.state === 'unacknowledged', 'raised again');
     const ipc = fakeIpc();
-    const unbind = bindIpc(ipc.ipcMain, { dispatch: createDispatch(runtime.handlers), openSession: (s) => runtime.openSession(s), isTrustedUrl: (u) => u === APP });
+    const unbind = bindIpc(ipc.ipcMain, { dispatch: createDispatch(runtime.handlers), openSession: (s, c) => runtime.openSession(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
+    // Without a login the window is a viewer: it may look, not acknowledge.
+    expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: [ID] })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(await ipc.invoke(APP, IPC.call, 'auth.login', { user: 'op', password: OPERATOR_PASSWORD })).toMatchObject({ ok: true, value: { role: 'operator' } });
     expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: [ID] })).toEqual({ ok: true, value: { acknowledged: [ID] } });
     expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: 'all' })).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
-    expect(runtime.alarms.find(ID)!.ackedBy).toBe(localCaller().user);
+    expect(runtime.alarms.find(ID)!.ackedBy).toBe('op');
+    const trail = runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, action: 'alarms.ack', limit: 10 });
+    expect(trail.entries.map((e) => [e.user, e.workstation])).toEqual([
+      ['op', LOCAL.workstation],
+      ['op', '127.0.0.1'],
+    ]);
     unbind();
     ws.close();
   });

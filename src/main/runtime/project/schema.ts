@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { trendViewSchema } from '../../../shared/contract';
 import { alarmSchema } from '../alarms/schema';
 import { uplinkSchema } from '../uplink/config';
+import { securitySchema } from '../security/config';
 import { modbusRtuDeviceSchema, modbusTcpDeviceSchema } from '../drivers/modbus/config';
 import { sparkplugHostDeviceSchema } from '../drivers/sparkplug/config';
 
@@ -114,6 +115,8 @@ export const projectSchema = z.strictObject({
   alarmJournal: alarmJournalSchema.default({ enabled: true, file: 'alarms.db', maxAgeDays: 400 }),
   /** Publishing to the plant's MQTT broker (Sparkplug B or JSON); absent: none. */
   uplink: uplinkSchema.optional(),
+  /** Roles and sessions; absent: the safe defaults. */
+  security: securitySchema.default({ idleLogoutMinutes: 15, sessionHours: 12, maxLoginFailures: 5, roles: {} }),
   /** Saved trend views (written by the Trends screen). */
   trends: z.array(trendViewSchema).default([]),
 });

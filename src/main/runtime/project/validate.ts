@@ -10,6 +10,7 @@ import type { AlarmConfig } from '../alarms/schema';
 import type { TagDefinition } from '../tags/definition';
 import { scaleProblem } from '../tags/scaling';
 import type { UplinkConfig } from '../uplink/config';
+import type { SecurityConfig } from '../security/config';
 import type { AlarmJournalConfig, DeviceConfig, HistorianConfig, ProjectFile, SimulatorConfig } from './schema';
 
 export interface Project {
@@ -22,6 +23,7 @@ export interface Project {
   readonly alarms: readonly AlarmDefinition[];
   readonly alarmJournal: AlarmJournalConfig;
   readonly uplink?: UplinkConfig;
+  readonly security?: SecurityConfig;
 }
 
 type Report = (path: readonly PropertyKey[], message: string) => void;
@@ -130,6 +132,7 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
     alarms,
     alarmJournal: file.alarmJournal,
     uplink: file.uplink,
+    security: file.security,
   };
 }
 

@@ -1,0 +1,250 @@
+// Who may do what: sessions (tokens) for logged-in users, the role matrix,
+// login with rate limiting, user management and the audit trail. The
+// runtime's handlers ask it about every request, whatever the transport.
+//
+// A caller without a session is `anonymous`: on this machine (IPC, or HTTP
+// from 127.0.0.1) a viewer, from anywhere else nobody (401). In-process
+// calls (tests, the uplink's DCMD) pass no caller and act as the runtime.
+import { randomBytes } from 'node:crypto';
+import { ContractFailure, type Caller } from '../../../shared/contract';
+import type { AuditEntry, MethodPermission, Permission, Role, SessionInfo, UserInfo } from '../../../shared/security';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+import { LoginLimiter } from './rateLimit';
+import { RoleMatrix, type RoleConfig } from './roles';
+import { SecurityStore, type AuditQuery } from './securityStore';
+
+export interface SecurityOptions {
+  /** The security file; null: in memory (nothing survives a restart). */
+  readonly file: string | null;
+  readonly roles?: Partial<Record<Role, RoleConfig>>;
+  readonly sessionHours?: number;
+  readonly idleLogoutMinutes?: number;
+  readonly maxLoginFailures?: number;
+  readonly loginWindowMs?: number;
+  readonly now?: () => number;
+}
+
+interface Session {
+  readonly token: string;
+  readonly user: string;
+  role: Role;
+  readonly expiresAt: number;
+  lastSeen: number;
+}
+
+/** The runtime acting by itself (in-process calls). */
+export const RUNTIME_CALLER: Caller = { user: 'runtime', workstation: 'local', role: 'administrator', token: null, local: true };
+
+const PERMISSION_TEXT: Record<Permission, string> = {
+  read: 'look at the plant',
+  'tags.write': 'write to tags',
+  'alarms.ack': 'acknowledge alarms',
+  'alarms.shelve': 'shelve alarms',
+  'alarms.outOfService': 'take alarms out of service',
+  'loops.stepTest': 'run step tests',
+  'loops.tune': 'change tuning',
+  'project.edit': 'edit the project',
+  'simulator.control': 'inject faults into the simulated plant',
+  'audit.read': 'read the audit trail',
+  'users.manage': 'manage users',
+};
+
+/** Callers made inside the process (never by a transport): taken as they are. */
+const trustedCallers = new WeakSet<Caller>([RUNTIME_CALLER]);
+
+/** A caller for in-process work that acts with a role of its own (the uplink's DCMD). */
+export function trustedCaller(user: string, workstation: string, role: Role): Caller {
+  const caller: Caller = { user, workstation, role, token: null, local: true };
+  trustedCallers.add(caller);
+  return caller;
+}
+
+export class Security {
+  readonly store: SecurityStore;
+  readonly roles: RoleMatrix;
+  private readonly sessions = new Map<string, Session>();
+  private readonly limiter: LoginLimiter;
+  private readonly sessionMs: number;
+  private readonly idleMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SecurityOptions) {
+    this.store = new SecurityStore(options.file);
+    this.roles = new RoleMatrix(options.roles);
+    this.limiter = new LoginLimiter({ maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
+    this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
+    this.idleMs = (options.idleLogoutMinutes ?? 15) * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+
+  /** The caller as the handlers see it: the session's user and role, or anonymous. */
+  resolve(caller: Caller | undefined): Caller {
+    if (!caller) return RUNTIME_CALLER;
+    if (trustedCallers.has(caller)) return caller;
+    const session = caller.token === null ? undefined : this.session(caller.token);
+    if (session) return { ...caller, user: session.user, role: session.role };
+    // No session, or one that ended (logged out, expired, idle too long): anonymous, so logging in still works.
+    return { ...caller, user: 'anonymous', role: caller.local ? 'viewer' : null, token: null };
+  }
+
+  /** Throws 401 (not logged in) or 403 (not allowed) unless the caller may. */
+  authorize(caller: Caller, permission: MethodPermission): void {
+    if (permission === 'public') return;
+    if (caller.role === null) throw new ContractFailure('unauthenticated', `log in to ${PERMISSION_TEXT[permission]}`);
+    if (!this.roles.allows(caller.role, permission)) {
+      const who = caller.token === null && caller.role === 'viewer' ? 'without a login you are a viewer, who' : `${caller.user} (${caller.role})`;
+      throw new ContractFailure('forbidden', `${who} may not ${PERMISSION_TEXT[permission]}`);
+    }
+  }
+
+  /** Writes to this path: the role's tags.write and one of its path patterns. */
+  authorizeWrite(caller: Caller, path: string): void {
+    this.authorize(caller, 'tags.write');
+    if (!this.roles.mayWrite(caller.role!, path)) throw new ContractFailure('forbidden', `${caller.user} (${caller.role}) may not write ${path}`);
+  }
+
+  sessionInfo(caller: Caller): SessionInfo {
+    const session = caller.token === null ? undefined : this.session(caller.token);
+    const role = session?.role ?? caller.role;
+    const grant = role === null ? null : this.roles.grant(role);
+    return {
+      user: session?.user ?? null,
+      role,
+      permissions: grant ? [...grant.permissions] : [],
+      write: grant ? [...grant.write] : [],
+      expiresAt: session?.expiresAt ?? null,
+      idleLogoutMinutes: this.idleMs / 60_000,
+      setupRequired: this.store.userCount() === 0,
+    };
+  }
+
+  // ---- logging in and out ----
+
+  async login(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
+    const now = this.now();
+    const keys = [`address:${caller.workstation}`, `user:${user}`];
+    const wait = this.limiter.retryAfter(keys, now);
+    if (wait > 0) {
+      this.audit(caller, 'auth.login_refused', user, null, null, `rate limited for ${Math.ceil(wait / 1000)} s`);
+      throw new ContractFailure('rate_limited', `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`);
+    }
+    const stored = this.store.user(user);
+    // Verify against a dummy hash when the user is unknown, so the answer takes as long either way.
+    const ok = (await verifyPassword(password, stored?.hash ?? DUMMY_HASH)) && stored !== undefined;
+    if (!ok) {
+      this.limiter.failed(keys, now);
+      this.audit(caller, 'auth.login_failed', user, null, null, stored ? 'wrong password' : 'unknown user');
+      throw new ContractFailure('unauthenticated', 'unknown user or wrong password');
+    }
+    this.limiter.succeeded(`user:${user}`);
+    const session = this.open(stored.name, stored.role, now);
+    this.audit({ ...caller, user: stored.name }, 'auth.login', stored.name, null, stored.role, null);
+    return { token: session.token, role: session.role, expiresAt: session.expiresAt };
+  }
+
+  /** Ends the caller's session; false when there was none. */
+  logout(caller: Caller): boolean {
+    if (caller.token === null) return false;
+    const session = this.sessions.get(caller.token);
+    if (!session) return false;
+    this.sessions.delete(caller.token);
+    this.audit({ ...caller, user: session.user }, 'auth.logout', session.user, null, null, null);
+    return true;
+  }
+
+  /** The first start: an administrator, created from this machine only while no user exists. */
+  async setup(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
+    if (!caller.local) throw new ContractFailure('forbidden', 'the first administrator is created on the workstation itself (or with `npm run users`)');
+    if (this.store.userCount() > 0) throw new ContractFailure('invalid_request', 'users exist already: log in instead');
+    await this.addUser(user, 'administrator', password, { ...caller, user });
+    const session = this.open(user, 'administrator', this.now());
+    return { token: session.token, role: session.role, expiresAt: session.expiresAt };
+  }
+
+  // ---- users ----
+
+  async addUser(user: string, role: Role, password: string, caller: Caller): Promise<UserInfo> {
+    if (this.store.user(user)) throw new ContractFailure('invalid_request', `user "${user}" exists already`);
+    const info = this.store.addUser(user, role, await hashPassword(password), this.now());
+    this.audit(caller, 'users.add', user, null, role, null);
+    return info;
+  }
+
+  removeUser(user: string, caller: Caller): void {
+    const existing = this.requireUser(user);
+    if (existing.role === 'administrator' && this.store.administrators() === 1) {
+      throw new ContractFailure('invalid_request', `${user} is the last administrator: make another one first`);
+    }
+    this.store.removeUser(user);
+    for (const [token, session] of this.sessions) if (session.user === user) this.sessions.delete(token);
+    this.audit(caller, 'users.remove', user, existing.role, null, null);
+  }
+
+  setRole(user: string, role: Role, caller: Caller): UserInfo {
+    const existing = this.requireUser(user);
+    if (existing.role === 'administrator' && role !== 'administrator' && this.store.administrators() === 1) {
+      throw new ContractFailure('invalid_request', `${user} is the last administrator: make another one first`);
+    }
+    this.store.setRole(user, role, this.now());
+    for (const session of this.sessions.values()) if (session.user === user) session.role = role;
+    this.audit(caller, 'users.setRole', user, existing.role, role, null);
+    return { ...existing, role };
+  }
+
+  /** An administrator sets anyone's password; others change their own, with the old one. */
+  async setPassword(user: string, password: string, oldPassword: string | undefined, caller: Caller): Promise<void> {
+    const existing = this.requireUser(user);
+    const admin = caller.role !== null && this.roles.allows(caller.role, 'users.manage');
+    if (!admin) {
+      if (caller.role === null || caller.token === null) throw new ContractFailure('unauthenticated', 'log in to change your password');
+      if (caller.user !== user) throw new ContractFailure('forbidden', `${caller.user} may change only their own password`);
+      if (oldPassword === undefined || !(await verifyPassword(oldPassword, existing.hash))) {
+        this.audit(caller, 'users.passwd_failed', user, null, null, 'wrong old password');
+        throw new ContractFailure('forbidden', 'the old password is wrong');
+      }
+    }
+    this.store.setHash(user, await hashPassword(password), this.now());
+    // Other sessions of that user end: a changed password is often a suspected leak.
+    for (const [token, session] of this.sessions) if (session.user === user && token !== caller.token) this.sessions.delete(token);
+    this.audit(caller, 'users.passwd', user, null, null, null);
+  }
+
+  // ---- the audit trail ----
+
+  audit(caller: Caller, action: string, target: string, oldValue: string | null, newValue: string | null, comment: string | null): AuditEntry {
+    return this.store.appendAudit({ ts: this.now(), user: caller.user, workstation: caller.workstation, action, target, oldValue, newValue, comment });
+  }
+
+  queryAudit(query: AuditQuery) {
+    return this.store.queryAudit(query);
+  }
+
+  private open(user: string, role: Role, now: number): Session {
+    const session: Session = { token: randomBytes(32).toString('base64url'), user, role, expiresAt: now + this.sessionMs, lastSeen: now };
+    this.sessions.set(session.token, session);
+    return session;
+  }
+
+  /** A live session; expired and idle ones end here. */
+  private session(token: string): Session | undefined {
+    const session = this.sessions.get(token);
+    if (!session) return undefined;
+    const now = this.now();
+    if (now > session.expiresAt || now - session.lastSeen > this.idleMs) {
+      this.sessions.delete(token);
+      return undefined;
+    }
+    session.lastSeen = now;
+    return session;
+  }
+
+  private requireUser(user: string): UserInfo & { hash: string } {
+    const existing = this.store.user(user);
+    if (!existing) throw new ContractFailure('not_found', `no user "${user}"`);
+    return existing;
+  }
+}

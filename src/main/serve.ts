@@ -75,7 +75,7 @@ function parseOptions(argv: string[]): ServeOptions {
     try {
       return readFileSync(file);
     } catch (error) {
-      throw new Error(`${flag} ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+      throw new Error(`${flag} ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { cause: error });
     }
   };
   return {

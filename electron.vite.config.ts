@@ -12,6 +12,8 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           serve: resolve('src/main/serve.ts'),
+          users: resolve('src/main/cli/users.ts'),
+          secrets: resolve('src/main/cli/secrets.ts'),
           historianWorker: resolve('src/main/runtime/historian/worker.ts'),
         },
       },

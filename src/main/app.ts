@@ -8,6 +8,7 @@ import { readHistorianFile } from './runtime/historian/reviewFile';
 import { loadProjectFile } from './runtime/project/load';
 import type { Project } from './runtime/project/validate';
 import { Runtime } from './runtime/runtime';
+import { SecretStore } from './runtime/security/secrets';
 import { qualityOf } from './runtime/tags/plausibility';
 import { startDemoPlant, type DemoPlant } from './simulator/demoPlant';
 
@@ -44,15 +45,25 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
       );
     }
   }
+  // Opened only when the project names a secret, so a data folder without one never grows a key file.
+  let secrets: SecretStore | undefined;
   const inData = (name: string) => (isAbsolute(name) ? name : join(dataDir, name));
-  const runtime = new Runtime(project, {
-    simulator: plant ?? undefined,
-    historian: { file: inData(project.historian.file), workerUrl: historianWorker() },
-    alarmJournal: project.alarmJournal.enabled ? { file: inData(project.alarmJournal.file), maxAgeDays: project.alarmJournal.maxAgeDays } : undefined,
-    securityFile: join(dataDir, 'security.db'),
-    uplinkQueueFile: project.uplink ? inData(project.uplink.storeAndForward.file) : undefined,
-    projectFile,
-  });
+  let runtime: Runtime;
+  try {
+    runtime = new Runtime(project, {
+      simulator: plant ?? undefined,
+      historian: { file: inData(project.historian.file), workerUrl: historianWorker() },
+      alarmJournal: project.alarmJournal.enabled ? { file: inData(project.alarmJournal.file), maxAgeDays: project.alarmJournal.maxAgeDays } : undefined,
+      securityFile: join(dataDir, 'security.db'),
+      secrets: (name) => (secrets ??= SecretStore.inDataDir(dataDir)).get(name),
+      uplinkQueueFile: project.uplink ? inData(project.uplink.storeAndForward.file) : undefined,
+      projectFile,
+    });
+  } catch (error) {
+    // A secret that cannot be opened, a security file of a newer version…: nothing may stay half started.
+    await plant?.stop();
+    throw error;
+  }
   runtime.start();
   return {
     runtime,

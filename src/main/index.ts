@@ -1,48 +1,34 @@
 // The desktop shell: one hardened window on the runtime, the contract bound
 // over IPC. Kept thin on purpose: everything else is plain Node and is tested
-// without Electron.
+// without Electron. The security settings themselves live in ./hardening
+// (tested with fakes); this file only hands them Electron's objects.
 //
 //   electron out/main/index.js [--project FILE] [--data DIR]
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startApp, startReview, type App } from './app';
+import { createHardenedWindow, hardenApp, hardenSession, trustedUrlPredicate } from './hardening';
 import { appRoot, demoProjectFile, rendererDir } from './paths';
 import { bindIpc } from './transport/ipc';
-import { createDispatch } from './transport/dispatch';
+import { dispatchFor, localCaller } from './transport/dispatch';
 
 const rendererUrl = pathToFileURL(join(rendererDir(), 'index.html')).href;
 const devUrl = process.env['ELECTRON_RENDERER_URL'];
+const isTrustedUrl = trustedUrlPredicate({ rendererUrl, devUrl });
 
-function isTrustedUrl(url: string): boolean {
-  return url === rendererUrl || url.startsWith(`${rendererUrl}#`) || (devUrl !== undefined && url.startsWith(devUrl));
-}
+// Every web contents, from the first: no new windows, no navigation away from
+// the renderer, no <webview>.
+hardenApp(app, isTrustedUrl);
 
 function createWindow(): BrowserWindow {
-  const window = new BrowserWindow({
-    width: 1600,
-    height: 900,
-    show: false,
-    backgroundColor: '#d4d4d4',
-    title: 'SCADA HMI Workstation',
-    webPreferences: {
-      preload: join(appRoot(), 'out', 'preload', 'index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+  const window = createHardenedWindow(BrowserWindow, {
+    preload: join(appRoot(), 'out', 'preload', 'index.cjs'),
+    devTools: !app.isPackaged,
+    appearance: { width: 1600, height: 900, backgroundColor: '#d4d4d4', title: 'SCADA HMI Workstation' },
   });
   window.once('ready-to-show', () => window.show());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isTrustedUrl(url)) event.preventDefault();
-  });
   if (devUrl) void window.loadURL(devUrl);
   else void window.loadFile(join(rendererDir(), 'index.html'));
   return window;
@@ -55,7 +41,8 @@ async function main(): Promise<void> {
     strict: false,
   });
   await app.whenReady();
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  // No permissions, a CSP header on every document: before any window exists.
+  hardenSession(session.defaultSession);
 
   let running: App;
   try {
@@ -70,8 +57,9 @@ async function main(): Promise<void> {
   }
   const bind = (target: App) =>
     bindIpc(ipcMain, {
-      dispatch: createDispatch(target.runtime.handlers),
-      openSession: (send) => target.runtime.openSession(send),
+      dispatch: dispatchFor(target.runtime),
+      openSession: (send, caller) => target.runtime.openSession(send, caller),
+      local: localCaller(),
       isTrustedUrl,
     });
   let unbind = bind(running);

@@ -11,7 +11,7 @@ import { startApp, startReview, type App } from './app';
 import { ReviewError } from './runtime/historian/reviewFile';
 import { defaultDataDir, demoProjectFile, rendererDir } from './paths';
 import { ProjectError } from './runtime/project/load';
-import { createDispatch } from './transport/dispatch';
+import { dispatchFor } from './transport/dispatch';
 import { createHttpTransport } from './transport/http';
 
 export const DEFAULT_PORT = 8700;
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
 
   const { runtime } = app;
   const server = createHttpTransport({
-    dispatch: createDispatch(runtime.handlers),
+    dispatch: dispatchFor(runtime),
     openSession: (send, caller) => runtime.openSession(send, caller),
     staticDir: rendererDir(),
     tls: options.tls,

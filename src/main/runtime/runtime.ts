@@ -1,7 +1,7 @@
 // The composition root: builds the tag engine and one driver per device from
 // a project, wires drivers into the engine, and offers the contract's
 // handlers and event sources. Plain Node: it never imports electron.
-import type { Caller, Handlers } from '../../shared/contract';
+import { methods, type Caller, type Handlers, type MethodName } from '../../shared/contract';
 import type { DeviceInfo, SimulatorFaultKind, SimulatorStatus } from '../../shared/types';
 import { createHandlers } from './api';
 import type { Driver, DriverSink } from './drivers/driver';
@@ -38,10 +38,18 @@ export interface RuntimeOptions {
   readonly alarmJournal?: JournalOptions;
   /** The uplink's store-and-forward file; omitted: the uplink (if any) keeps nothing while offline. */
   readonly uplinkQueueFile?: string;
+  /** Opens a secret by name (passwords the project refers to); omitted: a project that names one cannot start. */
+  readonly secrets?: (name: string) => string;
   /** The security file (users, audit trail); omitted: kept in memory. */
   readonly securityFile?: string;
   /** The project file, where trend views are saved; omitted: views are kept in memory. */
   readonly projectFile?: string;
+}
+
+/** A broker password from the secret store, by the name the project gives. */
+export function passwordOf(password: { readonly secret: string } | string | undefined, secret: (name: string) => string): string | undefined {
+  if (password === undefined) return undefined;
+  return typeof password === 'string' ? password : secret(password.secret);
 }
 
 export class Runtime implements EventSources {
@@ -55,7 +63,7 @@ export class Runtime implements EventSources {
   readonly uplink: Uplink | null;
   readonly security: Security;
   private readonly fanout: ChangeFanout;
-  private readonly factory = new DriverFactory();
+  private readonly factory: DriverFactory;
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
   private statusTimer: NodeJS.Timeout | null = null;
   private readonly statusIntervalMs: number;
@@ -66,6 +74,11 @@ export class Runtime implements EventSources {
     options: RuntimeOptions = {},
   ) {
     this.engine = new TagEngine(project.tags);
+    const secret = (name: string): string => {
+      if (!options.secrets) throw new Error(`the project needs the secret "${name}", and no secret store is open`);
+      return options.secrets(name);
+    };
+    this.factory = new DriverFactory(secret);
     this.fanout = new ChangeFanout(this.engine, options.changeIntervalMs ?? 50);
     this.statusIntervalMs = options.statusIntervalMs ?? 250;
     const sink: DriverSink = {
@@ -108,6 +121,7 @@ export class Runtime implements EventSources {
               await this.handlers['tags.write']({ path, value }, dcmdCaller);
             },
             queueFile: options.uplinkQueueFile ?? null,
+            password: passwordOf(project.uplink.password, secret),
           })
         : null;
     const rules = project.security;
@@ -166,6 +180,11 @@ export class Runtime implements EventSources {
     this.deviceListeners.add(listener);
     listener(this.devices());
     return () => this.deviceListeners.delete(listener);
+  }
+
+  /** Whether the caller may call the method (401/403 as a ContractFailure); the handlers check again. */
+  authorize(method: MethodName, caller: Caller): void {
+    this.security.authorize(this.security.resolve(caller), methods[method].permission);
   }
 
   subscribeAlarms(listener: AlarmListener): () => void {

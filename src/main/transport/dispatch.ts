@@ -9,6 +9,7 @@ import {
   isMethodName,
   methods,
   type Handlers,
+  type MethodName,
   type Result,
 } from '../../shared/contract';
 
@@ -25,11 +26,21 @@ export function localCaller(): Caller {
   return { user, workstation: hostname(), role: null, token: null, local: true };
 }
 
-export function createDispatch(handlers: Handlers, log: (message: string) => void = console.error): Dispatch {
+/** Throws a ContractFailure (401/403) unless the caller may call the method; runs before the request is even parsed. */
+export type Authorize = (method: MethodName, caller: Caller) => void;
+
+export function createDispatch(handlers: Handlers, authorize: Authorize = () => undefined, log: (message: string) => void = console.error): Dispatch {
   const local = localCaller();
   return async (method, body, caller = local) => {
     if (!isMethodName(method)) {
       return { ok: false, error: { kind: 'unknown_method', message: `no method "${String(method).slice(0, 100)}"` } };
+    }
+    // Who may ask comes first: a client that may not call a method learns nothing about its request either.
+    try {
+      authorize(method, caller);
+    } catch (error) {
+      if (error instanceof ContractFailure) return { ok: false, error: error.toError() };
+      throw error;
     }
     const parsed = methods[method].request.safeParse(body ?? {});
     if (!parsed.success) {
@@ -44,4 +55,9 @@ export function createDispatch(handlers: Handlers, log: (message: string) => voi
       return { ok: false, error: { kind: 'internal', message: `${method} failed inside the runtime` } };
     }
   };
+}
+
+/** The dispatch of a runtime: its handlers, behind its own permission check. */
+export function dispatchFor(runtime: { readonly handlers: Handlers; authorize: Authorize }): Dispatch {
+  return createDispatch(runtime.handlers, (method, caller) => runtime.authorize(method, caller));
 }

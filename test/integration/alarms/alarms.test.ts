@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { demoProjectOnFreePort } from '../../../scripts/serveProcess.mjs';
 import { startApp, type App } from '../../../src/main/app';
-import { createDispatch } from '../../../src/main/transport/dispatch';
+import { dispatchFor } from '../../../src/main/transport/dispatch';
 import { trustedCaller } from '../../../src/main/runtime/security/security';
 import type { AlarmInfo } from '../../../src/shared/alarms';
 import { waitFor } from '../../helpers/waitFor';
@@ -161,7 +161,7 @@ describe('alarms on the demo plant', () => {
 
   it('refuses malformed alarm requests with an error that names the problem, and changes nothing', async () => {
     const app = await start(await demoWithAlarm());
-    const dispatch = createDispatch(app.runtime.handlers);
+    const dispatch = dispatchFor(app.runtime);
     const before = JSON.stringify(app.runtime.alarms.list().map((a) => [a.id, a.state, a.shelvedUntil, a.outOfService]));
     const cases: [string, unknown, string, RegExp][] = [
       ['alarms.ack', { ids: ['Plant/Nope#hi'] }, 'not_found', /no alarm "Plant\/Nope#hi"/],

@@ -7,6 +7,12 @@ import { SparkplugHostDriver } from './sparkplug/hostDriver';
 
 export class DriverFactory {
   private readonly modbusLines = new LinePool();
+
+  /** `secret` opens a password the project names (Sparkplug hosts' brokers). */
+  constructor(private readonly secret: (name: string) => string = (name) => {
+    throw new Error(`no secret store is open for "${name}"`);
+  }) {}
+
   private readonly releases = new Map<Driver, () => Promise<void>>();
 
   create(device: DeviceConfig, tags: readonly DriverTag[], sink: DriverSink): Driver {
@@ -19,7 +25,7 @@ export class DriverFactory {
         return driver;
       }
       case 'sparkplug-host':
-        return new SparkplugHostDriver(device, tags, sink);
+        return new SparkplugHostDriver(device, tags, sink, typeof device.password === 'object' ? this.secret(device.password.secret) : undefined);
     }
   }
 

@@ -22,8 +22,11 @@ export const brokerSchema = {
   mqttVersion: z.union([z.literal(4), z.literal(5)]).default(5),
   clientId: z.string().min(1).max(128).optional(),
   username: z.string().min(1).optional(),
-  /** Plain text until the security work moves secrets out of the project file. */
-  password: z.string().optional(),
+  /** By name, from the secret store (`npm run secrets -- set NAME`); never the password itself. */
+  password: z
+    .union([z.strictObject({ secret: z.string().min(1).max(128) }), z.string()])
+    .optional()
+    .refine((value) => typeof value !== 'string', 'a password is not written in the project file: store it with `npm run secrets -- set NAME` and write password: { secret: NAME }'),
   /** TLS: the CA that signed the broker's certificate, and our own certificate and key for mutual TLS (file paths). */
   ca: z.string().min(1).optional(),
   cert: z.string().min(1).optional(),
@@ -39,7 +42,7 @@ export interface BrokerConfig {
   readonly mqttVersion: 4 | 5;
   readonly clientId?: string;
   readonly username?: string;
-  readonly password?: string;
+  readonly password?: { readonly secret: string } | string;
   readonly ca?: string;
   readonly cert?: string;
   readonly key?: string;
@@ -54,13 +57,13 @@ export interface BrokerConfig {
  * and nothing is queued inside it while offline: what cannot go out is the
  * caller's to keep.
  */
-export function clientOptions(config: BrokerConfig, clientId: string, will?: IClientOptions['will']): IClientOptions {
+export function clientOptions(config: BrokerConfig, clientId: string, will: IClientOptions['will'] | undefined, password: string | undefined): IClientOptions {
   const read = (file: string | undefined) => (file === undefined ? undefined : readFileSync(file));
   return {
     protocolVersion: config.mqttVersion,
     clientId,
     username: config.username,
-    password: config.password,
+    password,
     ca: read(config.ca),
     cert: read(config.cert),
     key: read(config.key),

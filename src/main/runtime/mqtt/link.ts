@@ -40,6 +40,8 @@ export class MqttLink {
     private readonly config: BrokerConfig,
     private readonly clientId: string,
     private readonly handlers: LinkHandlers,
+    /** The password, already taken from the secret store. */
+    private readonly password?: string,
   ) {}
 
   get online(): boolean {
@@ -112,7 +114,7 @@ export class MqttLink {
 
   private connect(): void {
     this.state = 'connecting';
-    const client = mqtt.connect(this.config.url, clientOptions(this.config, this.clientId, this.handlers.will?.()));
+    const client = mqtt.connect(this.config.url, clientOptions(this.config, this.clientId, this.handlers.will?.(), this.password));
     this.client = client;
     client.on('connect', () => {
       if (this.client !== client) return;

@@ -18,6 +18,8 @@ export interface UplinkEnvironment {
   readonly write: (path: string, value: TagScalar) => Promise<void>;
   /** The queue's file (resolved against the data folder); null: no store-and-forward. */
   readonly queueFile: string | null;
+  /** The broker password, from the secret store. */
+  readonly password?: string;
 }
 
 export class Uplink {
@@ -44,7 +46,7 @@ export class Uplink {
       online: (link) => this.node.online(link),
       offline: () => this.node.offline(),
       message: (topic, payload) => this.node.message(topic, payload),
-    });
+    }, env.password);
   }
 
   start(): void {

@@ -62,6 +62,7 @@ export class SparkplugHostDriver implements Driver {
     private readonly config: SparkplugHostDeviceConfig,
     tags: readonly DriverTag[],
     private readonly sink: DriverSink,
+    password?: string,
   ) {
     this.name = config.name;
     for (const tag of tags) {
@@ -78,7 +79,7 @@ export class SparkplugHostDriver implements Driver {
       online: (link) => this.online(link),
       offline: (reason) => this.offline(reason),
       message: (topic, payload) => this.message(topic, payload),
-    });
+    }, password);
   }
 
   start(): void {

@@ -184,7 +184,7 @@ export class Runtime implements EventSources {
 
   /** Whether the caller may call the method (401/403 as a ContractFailure); the handlers check again. */
   authorize(method: MethodName, caller: Caller): void {
-    this.security.authorize(this.security.resolve(caller), methods[method].permission);
+    this.security.authorizeCall(this.security.resolve(caller), methods[method].permission, method);
   }
 
   subscribeAlarms(listener: AlarmListener): () => void {

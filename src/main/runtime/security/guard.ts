@@ -2,7 +2,7 @@
 // caller is resolved to its session (user, role) and checked before the
 // handler runs, whatever the transport. A refused change is itself put on
 // the audit trail.
-import { methods, type Caller, type Handlers, ContractFailure } from '../../../shared/contract';
+import { methods, type Caller, type Handlers } from '../../../shared/contract';
 import { METHOD_NAMES, type MethodName } from '../../../shared/names';
 import type { Security } from './security';
 
@@ -13,14 +13,7 @@ export function guardHandlers(handlers: Handlers, security: Security): Handlers 
     const permission = methods[name].permission;
     guarded[name] = (request, caller) => {
       const actor = security.resolve(caller);
-      try {
-        security.authorize(actor, permission);
-      } catch (error) {
-        if (error instanceof ContractFailure && permission !== 'read' && permission !== 'public') {
-          security.audit(actor, 'denied', name, null, null, error.message);
-        }
-        throw error;
-      }
+      security.authorizeCall(actor, permission, name);
       return inner(request, actor);
     };
   }

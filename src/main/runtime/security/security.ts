@@ -101,6 +101,16 @@ export class Security {
     }
   }
 
+  /** `authorize` for a contract method: a refused change is itself put on the audit trail. */
+  authorizeCall(caller: Caller, permission: MethodPermission, method: string): void {
+    try {
+      this.authorize(caller, permission);
+    } catch (error) {
+      if (error instanceof ContractFailure && permission !== 'read' && permission !== 'public') this.audit(caller, 'denied', method, null, null, error.message);
+      throw error;
+    }
+  }
+
   /** Writes to this path: the role's tags.write and one of its path patterns. */
   authorizeWrite(caller: Caller, path: string): void {
     this.authorize(caller, 'tags.write');

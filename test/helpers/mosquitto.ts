@@ -2,22 +2,16 @@
 // config that keeps queued QoS 1 messages (the default drops bursts), and
 // optionally a TLS listener. It can be stopped and started again on the same
 // port (a broker outage), and dies with the test process.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/serveProcess.mjs';
+import type { TlsFiles } from './tls';
 
-export interface TlsFiles {
-  readonly ca: string;
-  readonly serverCert: string;
-  readonly serverKey: string;
-  readonly clientCert: string;
-  readonly clientKey: string;
-  /** A CA that signed nothing of ours: a broker "verified" with it must be refused. */
-  readonly otherCa: string;
-}
+export { makeTlsFiles, type TlsFiles } from './tls';
+
 
 export interface BrokerOptions {
   /** Add a TLS listener with these files; `requireClientCert` makes it mutual TLS. */
@@ -112,31 +106,4 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** A CA, a server certificate for 127.0.0.1 signed by it, a client certificate, and an unrelated CA (openssl). */
-export function makeTlsFiles(dir: string): TlsFiles {
-  const run = (...args: string[]) => {
-    const result = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-    if (result.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${result.stderr}`);
-  };
-  const file = (name: string) => join(dir, name);
-  const ca = (name: string) => run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', file(`${name}.key`), '-out', file(`${name}.crt`));
-  ca('test-ca');
-  ca('other-ca');
-  const leaf = (name: string, ext: string) => {
-    run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', file(`${name}.key`), '-out', file(`${name}.csr`));
-    writeFileSync(file(`${name}.ext`), ext);
-    run('x509', '-req', '-in', file(`${name}.csr`), '-CA', file('test-ca.crt'), '-CAkey', file('test-ca.key'), '-CAcreateserial', '-days', '2', '-extfile', file(`${name}.ext`), '-out', file(`${name}.crt`));
-  };
-  leaf('server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-  leaf('client', 'extendedKeyUsage=clientAuth\n');
-  return {
-    ca: file('test-ca.crt'),
-    serverCert: file('server.crt'),
-    serverKey: file('server.key'),
-    clientCert: file('client.crt'),
-    clientKey: file('client.key'),
-    otherCa: file('other-ca.crt'),
-  };
 }

@@ -1,11 +1,14 @@
 // Serve mode as a user runs it: `node out/main/serve.js` (built by `npm test`
 // before the tests), its ready line, its API, its errors and a clean stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeTlsFiles } from '../../helpers/tls';
 import { RawModbusServer } from '../../helpers/rawModbusServer';
 import { waitFor } from '../../helpers/waitFor';
 
@@ -76,5 +79,43 @@ describe('serve mode', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(out.stdout).toContain('SIGTERM, stopping');
+  });
+
+  it('binds another address only with TLS, and then every request needs a login; cookies are Secure', async () => {
+    const refused = serve(['--host', '0.0.0.0', '--port', '0', '--data', join(dir, 'tls')]);
+    expect(await refused.exited).toBe(2);
+    expect(refused.out.stderr).toContain('--host 0.0.0.0 is reachable from other machines: give --tls-cert and --tls-key');
+
+    device = new RawModbusServer();
+    const modbusPort = await device.listen();
+    const file = join(dir, 'tls.yaml');
+    writeFileSync(file, `devices:\n  - { name: plc, driver: modbus-tcp, host: 127.0.0.1, port: ${modbusPort} }\ntags:\n  - { path: A/B, device: plc, address: "HR:3", writable: true }\n`);
+    const tls = makeTlsFiles(mkdtempSync(join(dir, 'certs-')));
+    const data = join(dir, 'tls-data');
+    const add = spawnSync(process.execPath, [join(process.cwd(), 'out', 'main', 'users.js'), 'add', 'ops', '--role', 'operator', '--data', data], { input: 'ops-password\n', encoding: 'utf8' });
+    expect(add.status).toBe(0);
+    const { out } = serve(['--project', file, '--host', '0.0.0.0', '--port', '0', '--data', data, '--tls-cert', tls.serverCert, '--tls-key', tls.serverKey]);
+    const port = await waitFor(() => /HMI ready at https:\/\/0\.0\.0\.0:(\d+)\//.exec(out.stdout)?.[1], 'the ready line');
+    const ca = readFileSync(tls.ca);
+    const post = (method: string, body: unknown, headers: Record<string, string> = {}, localAddress = '127.0.0.2') =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>((resolve, reject) => {
+        const req = httpsRequest({ host: '127.0.0.1', port: Number(port), path: `/api/${method}`, method: 'POST', ca, localAddress, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify(body));
+      });
+    // From another address, nothing without a login.
+    expect((await post('tags.list', {})).status).toBe(401);
+    const login = await post('auth.login', { user: 'ops', password: 'ops-password' });
+    expect(login.status).toBe(200);
+    const cookie = login.headers['set-cookie']![0]!;
+    expect(cookie).toMatch(/^scada_session=[\w-]+; Max-Age=\d+; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+    expect((await post('tags.list', {}, { cookie: cookie.split(';')[0]! })).status).toBe(200);
+    const { token } = JSON.parse(login.body) as { token: string };
+    expect((await post('tags.list', {}, { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect((await post('users.list', {}, { authorization: `Bearer ${token}` })).status).toBe(403);
   });
 });

@@ -8,7 +8,7 @@ import { readHistorianFile } from './runtime/historian/reviewFile';
 import { loadProjectFile } from './runtime/project/load';
 import type { Project } from './runtime/project/validate';
 import { Runtime } from './runtime/runtime';
-import { SecretStore } from './runtime/security/secrets';
+import { SecretStore, type SecretCipher } from './runtime/security/secrets';
 import { qualityOf } from './runtime/tags/plausibility';
 import { startDemoPlant, type DemoPlant } from './simulator/demoPlant';
 
@@ -23,10 +23,12 @@ export interface App {
 export interface AppOptions {
   readonly projectFile: string;
   readonly dataDir: string;
+  /** How secrets are sealed: the desktop app passes Electron's safeStorage; default: a key file in the data folder. */
+  readonly secretCipher?: () => SecretCipher;
 }
 
 /** Throws a ProjectError (file, line, path) before anything starts if the project is wrong. */
-export async function startApp({ projectFile, dataDir }: AppOptions): Promise<App> {
+export async function startApp({ projectFile, dataDir, secretCipher }: AppOptions): Promise<App> {
   const project = loadProjectFile(projectFile);
   mkdirSync(dataDir, { recursive: true });
   const sim = project.simulator;
@@ -55,7 +57,7 @@ export async function startApp({ projectFile, dataDir }: AppOptions): Promise<Ap
       historian: { file: inData(project.historian.file), workerUrl: historianWorker() },
       alarmJournal: project.alarmJournal.enabled ? { file: inData(project.alarmJournal.file), maxAgeDays: project.alarmJournal.maxAgeDays } : undefined,
       securityFile: join(dataDir, 'security.db'),
-      secrets: (name) => (secrets ??= SecretStore.inDataDir(dataDir)).get(name),
+      secrets: (name) => (secrets ??= secretCipher ? new SecretStore(join(dataDir, 'secrets.json'), secretCipher()) : SecretStore.inDataDir(dataDir)).get(name),
       uplinkQueueFile: project.uplink ? inData(project.uplink.storeAndForward.file) : undefined,
       projectFile,
     });

@@ -4,7 +4,7 @@
 // (tested with fakes); this file only hands them Electron's objects.
 //
 //   electron out/main/index.js [--project FILE] [--data DIR]
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,6 +13,17 @@ import { createHardenedWindow, hardenApp, hardenSession, trustedUrlPredicate } f
 import { appRoot, demoProjectFile, rendererDir } from './paths';
 import { bindIpc } from './transport/ipc';
 import { dispatchFor, localCaller } from './transport/dispatch';
+import type { SecretCipher } from './runtime/security/secrets';
+
+/** Secrets sealed by the OS keychain (safeStorage), as the desktop app keeps them. */
+function safeStorageCipher(): SecretCipher {
+  if (!safeStorage.isEncryptionAvailable()) throw new Error('the OS keychain is not available to seal secrets (safeStorage)');
+  return {
+    kind: 'electron-safe-storage',
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (sealed) => safeStorage.decryptString(sealed),
+  };
+}
 
 const rendererUrl = pathToFileURL(join(rendererDir(), 'index.html')).href;
 const devUrl = process.env['ELECTRON_RENDERER_URL'];
@@ -49,6 +60,7 @@ async function main(): Promise<void> {
     running = await startApp({
       projectFile: typeof values.project === 'string' ? values.project : demoProjectFile(),
       dataDir: typeof values.data === 'string' ? values.data : app.getPath('userData'),
+      secretCipher: safeStorageCipher,
     });
   } catch (error) {
     dialog.showErrorBox('The project cannot be loaded', (error as Error).message);

@@ -162,6 +162,7 @@ export function hardenApp(app: HardenableApp, isTrustedUrl: (url: string) => boo
 // ------------------------------------------------------------------ session
 
 export interface HeadersDetailsLike {
+  readonly url: string;
   readonly resourceType?: string;
   readonly responseHeaders?: Record<string, string[]>;
 }
@@ -190,14 +191,18 @@ export interface HardenableSession {
  * both apply, a resource must pass both. Whether webRequest sees file://
  * documents has differed between Electron versions (its docs once said it does
  * not, and Electron cannot run here to tell); where it does not, the <meta>
- * policy alone applies to the built renderer, and this header covers the dev server.
+ * policy alone applies to the built renderer. Under electron-vite's dev server
+ * the header also stops hot reload's WebSocket (the <meta> policy already
+ * refuses its inline preamble): the shell is meant to run the built renderer.
  */
 export function hardenSession(session: HardenableSession): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
-    if (details.resourceType !== 'mainFrame' && details.resourceType !== 'subFrame') {
+    const isDocument = details.resourceType === 'mainFrame' || details.resourceType === 'subFrame';
+    // DevTools (development only, see devTools above) brings its own policy.
+    if (!isDocument || details.url.startsWith('devtools:')) {
       callback({});
       return;
     }

@@ -71,14 +71,74 @@ export function startServe(args) {
   return { child, url, log: () => log, stop };
 }
 
-/** Calls a contract method over HTTP; throws with the status and body on an error. */
-export async function callApi(baseUrl, method, body) {
-  const response = await fetch(`${baseUrl}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+/**
+ * Calls a contract method over HTTP; throws with the status and body on an
+ * error. `token` (from `auth.login`, `auth.setup` or `createUser`) logs the
+ * call in as that user (a Bearer header); without it a script on this
+ * machine is a viewer: it reads, it does not write, acknowledge or change.
+ */
+export async function callApi(baseUrl, method, body, token) {
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${baseUrl}/api/${method}`, { method: 'POST', headers, body: JSON.stringify(body) });
   const json = await response.json();
   if (!response.ok) throw new Error(`${method}: HTTP ${response.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** The administrator the helpers create on a runtime that has no user yet. */
+export const TEST_ADMIN = Object.freeze({ user: 'admin', password: 'e2e-admin-password' });
+
+/** The administrator's token per runtime (base URL), once made. */
+const adminTokens = new Map();
+
+/**
+ * A token of the administrator: on a fresh runtime the first user is created
+ * by `auth.setup` (allowed only from this machine, only while nobody
+ * exists); later it logs in again.
+ */
+export async function adminToken(baseUrl) {
+  const known = adminTokens.get(baseUrl);
+  if (known) return known;
+  const session = await callApi(baseUrl, 'auth.session', {});
+  const { token } = await callApi(baseUrl, session.setupRequired ? 'auth.setup' : 'auth.login', TEST_ADMIN);
+  adminTokens.set(baseUrl, token);
+  return token;
+}
+
+/**
+ * Makes a user with a role and a password (at least 8 characters), the
+ * administrator first if the runtime has none (see `adminToken`), and logs
+ * it in: returns its token, for `callApi`. An administrator named as on a
+ * fresh runtime becomes the first user itself.
+ */
+export async function createUser(baseUrl, name, role, password) {
+  const session = await callApi(baseUrl, 'auth.session', {});
+  if (session.setupRequired && role === 'administrator') {
+    const { token } = await callApi(baseUrl, 'auth.setup', { user: name, password });
+    adminTokens.set(baseUrl, token);
+    return { user: name, role, token };
+  }
+  await callApi(baseUrl, 'users.add', { user: name, role, password }, await adminToken(baseUrl));
+  const { token } = await callApi(baseUrl, 'auth.login', { user: name, password });
+  return { user: name, role, token };
+}
+
+/**
+ * Logs the browser in: `auth.login` through the page's own request context,
+ * so the HTTP-only session cookie lands in the browser, where the HMI's
+ * calls carry it. A page already showing the HMI is reloaded (it reads who is
+ * logged in when it starts) and waited for until it is connected and knows
+ * the user.
+ */
+export async function loginPage(page, baseUrl, user, password) {
+  const response = await page.request.post(`${baseUrl}/api/auth.login`, { data: { user, password } });
+  const body = await response.json();
+  if (!response.ok()) throw new Error(`auth.login as ${user}: HTTP ${response.status()} ${JSON.stringify(body)}`);
+  if (page.url().startsWith(baseUrl)) {
+    await page.reload();
+    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    await page.locator(`[data-testid="user-menu"][data-user="${user}"]`).waitFor({ timeout: 10_000 });
+  }
+  return body;
 }

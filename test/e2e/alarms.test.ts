@@ -7,6 +7,8 @@
 // plant's own alarms do. The test then acknowledges the first from the UI
 // with a comment, shelves the second with a reason, reads both actions back
 // from the journal, and follows an NE107 status into the tag table.
+// The browser is logged in as an operator (an anonymous one only looks), and
+// the test's own writes carry the same user's token.
 // Needs a build (`npm run build`).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,11 +17,20 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { callApi, demoProjectOnFreePort, SERVE, startServe, type ServeProcess } from '../../scripts/serveProcess.mjs';
+import {
+  callApi,
+  createUser,
+  demoProjectOnFreePort,
+  loginPage,
+  SERVE,
+  startServe,
+  type ServeProcess,
+} from '../../scripts/serveProcess.mjs';
 import type { AlarmInfo, JournalEntry } from '../../src/shared/alarms';
 import { waitFor as poll } from '../helpers/waitFor';
 
-const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body);
+const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body, token);
+const OPERATOR = { user: 'op-e2e', password: 'operator-e2e-pw' };
 
 const SP = 'Plant/HeatExchanger/TIC/SP';
 const HI = `${SP}#hi`;
@@ -32,6 +43,7 @@ let serve: ServeProcess | null = null;
 let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
+let token = '';
 const tmpDirs: string[] = [];
 const pageErrors: string[] = [];
 
@@ -75,8 +87,10 @@ describe('alarms (serve mode, demo plant, Chromium)', () => {
     const project = await projectWithAlarms(work);
     serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);
     baseUrl = await serve.url;
+    ({ token } = await createUser(baseUrl, OPERATOR.user, 'operator', OPERATOR.password));
     context = await launchChromium(freshDir('hmi-e2e-alarms-profile-'), { width: 1600, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
+    await loginPage(page, baseUrl, OPERATOR.user, OPERATOR.password);
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
       // The shelve refusal below is staged: the browser logs its 400.

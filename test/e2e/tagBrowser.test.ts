@@ -1,6 +1,10 @@
 // End to end: the real renderer in Debian's Chromium against serve mode
 // running the demo plant (its simulator served over real Modbus TCP).
 //
+// The browser is logged in as an engineer (it writes a setpoint and injects
+// faults; an anonymous browser would only look: see security.test.ts), and
+// the test's own API calls carry the same user's token.
+//
 // Needs a build (`npm run build`, which `npm test` runs first). Leaves
 // nothing behind: the server gets SIGTERM (SIGKILL if it lingers), the
 // browser is closed and the temporary folders are removed.
@@ -11,10 +15,19 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { callApi, DEMO_PROJECT as DEMO, SERVE, startServe, type ServeProcess } from '../../scripts/serveProcess.mjs';
+import {
+  callApi,
+  createUser,
+  DEMO_PROJECT as DEMO,
+  loginPage,
+  SERVE,
+  startServe,
+  type ServeProcess,
+} from '../../scripts/serveProcess.mjs';
 import { waitFor as poll } from '../helpers/waitFor';
 
-const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body);
+const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body, token);
+const ENGINEER = { user: 'eng-e2e', password: 'engineer-e2e-pw' };
 const LEVEL = 'Plant/Tank/Level';
 const PREFERRED_WRITE_TAG = 'Plant/HeatExchanger/TIC/SP';
 
@@ -41,6 +54,7 @@ let serve: ServeProcess | null = null;
 let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
+let token = '';
 const tmpDirs: string[] = [];
 const pageErrors: string[] = [];
 
@@ -74,8 +88,10 @@ describe('tag browser (serve mode, demo plant, Chromium)', () => {
     if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
     serve = startServe(['--port', '0', '--data', freshDir('hmi-e2e-data-')]);
     baseUrl = await serve.url;
+    ({ token } = await createUser(baseUrl, ENGINEER.user, 'engineer', ENGINEER.password));
     context = await launchChromium(freshDir('hmi-e2e-profile-'), { width: 1400, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
+    await loginPage(page, baseUrl, ENGINEER.user, ENGINEER.password);
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);

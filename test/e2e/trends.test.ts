@@ -3,20 +3,30 @@
 // Runs its own copy of the demo plant: the project file is written to a
 // temporary folder with the simulator (and the PLC that polls it) moved to a
 // free port, so this file can run beside the other e2e tests, and saving a
-// trend view writes into that copy, not into resources/. Needs a build.
+// trend view writes into that copy, not into resources/. Saving a view
+// changes the project: the browser is logged in as an engineer. Needs a build.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { callApi, demoProjectOnFreePort, SERVE, startServe, type ServeProcess } from '../../scripts/serveProcess.mjs';
+import {
+  callApi,
+  createUser,
+  demoProjectOnFreePort,
+  loginPage,
+  SERVE,
+  startServe,
+  type ServeProcess,
+} from '../../scripts/serveProcess.mjs';
 import { waitFor as poll } from '../helpers/waitFor';
 
 const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body);
 const LEVEL = 'Plant/Tank/Level';
 const SECOND_PEN = 'Plant/HeatExchanger/OutletTemp';
 const VIEW_NAME = 'E2E tank level';
+const ENGINEER = { user: 'eng-e2e', password: 'engineer-e2e-pw' };
 
 let serve: ServeProcess | null = null;
 let context: BrowserContext | null = null;
@@ -72,8 +82,10 @@ describe('trends (serve mode, demo plant, Chromium)', () => {
     const project = await demoProjectOnFreePort(work);
     serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);
     baseUrl = await serve.url;
+    await createUser(baseUrl, ENGINEER.user, 'engineer', ENGINEER.password);
     context = await launchChromium(freshDir('hmi-e2e-trends-profile-'), { width: 1400, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
+    await loginPage(page, baseUrl, ENGINEER.user, ENGINEER.password);
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);

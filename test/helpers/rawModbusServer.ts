@@ -69,6 +69,7 @@ export class RawModbusServer {
   private readonly server: Server = createServer((socket) => this.serve(socket));
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly immediates = new Set<NodeJS.Immediate>();
 
   listen(): Promise<number> {
     return new Promise((resolve) => {
@@ -79,6 +80,8 @@ export class RawModbusServer {
   close(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const immediate of this.immediates) clearImmediate(immediate);
+    this.immediates.clear();
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -118,10 +121,15 @@ export class RawModbusServer {
     }
   }
 
+  /** One byte per write (Nagle is off, so one per segment), the next on the next turn of the event loop. */
   private sendBytewise(socket: Socket, bytes: Buffer, from: number): void {
     if (from >= bytes.length || socket.destroyed) return;
     write(socket, bytes.subarray(from, from + 1));
-    this.later(1, () => this.sendBytewise(socket, bytes, from + 1));
+    const next = setImmediate(() => {
+      this.immediates.delete(next);
+      this.sendBytewise(socket, bytes, from + 1);
+    });
+    this.immediates.add(next);
   }
 
   private later(ms: number, run: () => void): void {

@@ -1,12 +1,16 @@
-// The application shell: header (product, the Tags / Trends / Alarms tabs,
-// the historian's, the MQTT uplink's and the connection's state, clock), the
-// alarm banner (on every screen, always in the same place), then the view:
-// the tag browser (with the device panel on the left, the uplink panel under
-// it, and the demo plant's fault panel under that when a simulator runs), the
-// trends or the alarms; a status bar.
+// The application shell: header (product, the Tags / Trends / Alarms tabs
+// and, for those allowed, Admin; the historian's, the MQTT uplink's and the
+// connection's state, who is logged in, clock), the alarm banner (on every
+// screen, always in the same place), the session's banner when it has news,
+// then the view: the tag browser (with the device panel on the left, the
+// uplink panel under it, and the demo plant's fault panel under that when a
+// simulator runs), the trends, the alarms or the Admin screen (users, audit
+// trail); a status bar. Over it all, the login dialogs and the lock screen.
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useClient, type ConnectionState } from './api';
+import { AdminView } from './features/admin/AdminView';
+import { AUDIT_SEARCH_INPUT_ID } from './features/admin/AuditView';
 import { AlarmBanner } from './features/alarms/AlarmBanner';
 import { ALARM_SEARCH_INPUT_ID } from './features/alarms/AlarmFilters';
 import { AlarmsView } from './features/alarms/AlarmsView';
@@ -14,12 +18,15 @@ import { DevicePanel } from './features/devices/DevicePanel';
 import { HistorianBanner, HistorianStatusMark, ReviewBadge } from './features/history/HistorianStatusMark';
 import { SimulatorPanel } from './features/simulator/SimulatorPanel';
 import { SEARCH_INPUT_ID } from './features/tags/SearchBox';
+import { AuthLayer } from './features/auth/AuthLayer';
+import { SessionBanner } from './features/auth/SessionBanner';
+import { UserMenu } from './features/auth/UserMenu';
 import { TagBrowser } from './features/tags/TagBrowser';
 import { TREND_ADD_INPUT_ID } from './features/trends/TagPicker';
 import { TrendsView } from './features/trends/TrendsView';
 import { UplinkPanel } from './features/uplink/UplinkPanel';
 import { UplinkStatusMark } from './features/uplink/UplinkStatusMark';
-import { useHmi, type AppView } from './stores';
+import { mayAdminister, useHmi, type AppView } from './stores';
 import { Clock } from './ui/Clock';
 import { formatCount, formatTime } from './ui/format';
 import { isTagDrag } from './ui/tagDrag';
@@ -33,6 +40,7 @@ export function App() {
       <Header />
       <AlarmBanner />
       <LinkLostBanner />
+      <SessionBanner />
       <HistorianBanner />
       <main className="app-body" data-view={view} id={`view-${view}`} role="tabpanel" aria-labelledby={`tab-${view}`}>
         {view === 'tags' ? (
@@ -46,11 +54,14 @@ export function App() {
           </>
         ) : view === 'trends' ? (
           <TrendsView />
-        ) : (
+        ) : view === 'alarms' ? (
           <AlarmsView />
+        ) : (
+          <AdminView />
         )}
       </main>
       <StatusBar />
+      <AuthLayer />
     </div>
   );
 }
@@ -59,15 +70,22 @@ const VIEWS: readonly { view: AppView; label: string; key: string }[] = [
   { view: 'tags', label: 'Tags', key: 'Alt+1' },
   { view: 'trends', label: 'Trends', key: 'Alt+2' },
   { view: 'alarms', label: 'Alarms', key: 'Alt+3' },
+  { view: 'admin', label: 'Admin', key: 'Alt+4' },
 ];
 
-/** The views as tabs. A tag dragged over "Trends" opens it, so it can be dropped on the chart. */
+/**
+ * The views as tabs; Admin only for whoever may manage users or read the
+ * audit trail. A tag dragged over "Trends" opens it, so it can be dropped on
+ * the chart.
+ */
 function ViewTabs() {
   const current = useHmi((s) => s.view);
   const setView = useHmi((s) => s.setView);
+  const admin = useHmi((s) => mayAdminister(s.session));
+  const tabs = admin ? VIEWS : VIEWS.filter((v) => v.view !== 'admin');
   return (
     <nav className="view-tabs" role="tablist" aria-label="Views">
-      {VIEWS.map(({ view, label, key }) => (
+      {tabs.map(({ view, label, key }) => (
         <button
           key={view}
           id={`tab-${view}`}
@@ -84,8 +102,8 @@ function ViewTabs() {
           onKeyDown={(e) => {
             if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
             e.preventDefault();
-            const step = e.key === 'ArrowRight' ? 1 : VIEWS.length - 1;
-            const next = VIEWS[(VIEWS.findIndex((v) => v.view === view) + step) % VIEWS.length]!;
+            const step = e.key === 'ArrowRight' ? 1 : tabs.length - 1;
+            const next = tabs[(tabs.findIndex((v) => v.view === view) + step) % tabs.length]!;
             setView(next.view);
             document.getElementById(`tab-${next.view}`)?.focus();
           }}
@@ -138,6 +156,7 @@ function Header() {
         <span className="connection-text">{view.text}</span>
         <span className="connection-where">{where}</span>
       </div>
+      <UserMenu />
       <Clock />
     </header>
   );
@@ -162,7 +181,7 @@ function LinkLostBanner() {
 }
 
 function StatusBar() {
-  const { total, streamCount, status, view, notice, penCount, alarmCount } = useHmi(
+  const { total, streamCount, status, view, notice, penCount, alarmCount, gateHint } = useHmi(
     useShallow((s) => ({
       total: s.tags.length,
       streamCount: s.streamCount,
@@ -171,6 +190,7 @@ function StatusBar() {
       notice: s.trendNotice,
       penCount: s.pens.length,
       alarmCount: s.alarms.size,
+      gateHint: s.gateHint,
     })),
   );
   return (
@@ -181,8 +201,19 @@ function StatusBar() {
         <span>{formatCount(streamCount)} live</span>
       ) : view === 'trends' ? (
         <span>{penCount} pens</span>
-      ) : (
+      ) : view === 'alarms' ? (
         <span>{formatCount(alarmCount)} alarms configured</span>
+      ) : (
+        <span>Users and audit trail</span>
+      )}
+      {gateHint !== null && (
+        <>
+          <span className="status-sep" />
+          <span className="gate-hint" role="status" data-testid="gate-hint">
+            <span className="padlock" aria-hidden="true" />
+            {gateHint}
+          </span>
+        </>
       )}
       {notice !== null && (
         <>
@@ -204,28 +235,33 @@ const STATUS_HINTS: Record<AppView, string> = {
   tags: '↑↓ select · Enter write · Shift+F10 menu · / search · Alt+2 trends · Alt+3 alarms',
   trends: 'Wheel zoom · drag zoom · Shift+drag pan · ←→ pan · +− zoom · L live · / add pen · Alt+1 tags',
   alarms: '↑↓ move · Shift+↑↓ / Space select · Enter ack · Shift+F10 menu · / search · Alt+1 tags',
+  admin: '←→ Users / Audit trail · / search the audit trail · Alt+1 tags',
 };
 
-const VIEW_KEYS: Readonly<Record<string, AppView>> = { Digit1: 'tags', Digit2: 'trends', Digit3: 'alarms' };
+const VIEW_KEYS: Readonly<Record<string, AppView>> = { Digit1: 'tags', Digit2: 'trends', Digit3: 'alarms', Digit4: 'admin' };
 
 const SEARCH_INPUTS: Record<AppView, string> = {
   tags: SEARCH_INPUT_ID,
   trends: TREND_ADD_INPUT_ID,
   alarms: ALARM_SEARCH_INPUT_ID,
+  admin: AUDIT_SEARCH_INPUT_ID,
 };
 
 /**
- * Alt+1 / Alt+2 / Alt+3 switch views. "/" (or Ctrl+F) jumps to the view's
- * search box (the tag filter, the trend's "Add pen", the alarm search) from
- * anywhere but a text field.
+ * Alt+1 … Alt+4 switch views (Alt+4, Admin, only for those allowed). "/"
+ * (or Ctrl+F) jumps to the view's search box (the tag filter, the trend's
+ * "Add pen", the alarm search, the audit search) from anywhere but a text
+ * field. Behind the lock screen no key does anything here.
  */
 function useGlobalKeys() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const state = useHmi.getState();
+      if (state.lockedBy !== null) return;
       const toView = VIEW_KEYS[e.code];
       if (e.altKey && !e.ctrlKey && !e.metaKey && toView !== undefined) {
         e.preventDefault();
-        useHmi.getState().setView(toView);
+        if (toView !== 'admin' || mayAdminister(state.session)) state.setView(toView);
         return;
       }
       const target = e.target as HTMLElement | null;

@@ -1,11 +1,12 @@
 // Wires the client to the stores for the life of the window: connection
-// state, the tag catalogue, the devices and their status stream, the alarms
-// and NE107 statuses (their stream), the historian's status and the MQTT
-// uplink's (both polled: they have no event stream). The tag value stream is
-// opened by the tag table, for the rows it shows, and by the trend chart for
-// its pens.
+// state, who is logged in (`auth.session`), the tag catalogue, the devices
+// and their status stream, the alarms and NE107 statuses (their stream), the
+// historian's status and the MQTT uplink's (both polled: they have no event
+// stream). The tag value stream is opened by the tag table, for the rows it
+// shows, and by the trend chart for its pens.
 import { ApiError, type ScadaClient } from './api';
-import { liveValues, useHmi } from './stores';
+import { isSessionRefusal, refreshSession, restoreLock } from './features/auth/authSession';
+import { can, liveValues, useHmi } from './stores';
 
 const RETRY_MS = 2_000;
 /** How often the historian's status is asked for. */
@@ -16,6 +17,16 @@ const HISTORIAN_POLL_MS = 5_000;
  * in between), cheap for the runtime (a few counters, no query).
  */
 const UPLINK_POLL_MS = 2_000;
+/**
+ * How often `auth.session` is asked while the page is visible: a role an
+ * administrator changed, or a logout in another tab of this browser, shows
+ * within this. A refused call asks at once.
+ */
+const SESSION_POLL_MS = 30_000;
+/** A refused call asks who we are at most this often. */
+const REFUSAL_ASK_MS = 2_000;
+/** setTimeout's limit is 2^31 ms (24.8 days); a session may last 30: check at least daily. */
+const MAX_TIMER_MS = 86_400_000;
 
 export function startSession(client: ScadaClient): () => void {
   const store = useHmi;
@@ -108,6 +119,8 @@ export function startSession(client: ScadaClient): () => void {
   const onVisibility = (): void => {
     if (pageVisible() && uplinkConfigured) void loadUplink();
     else syncUplinkTimer();
+    // Back from another tab: the login may have changed there.
+    if (pageVisible()) void loadSession();
   };
   if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
 
@@ -142,11 +155,66 @@ export function startSession(client: ScadaClient): () => void {
     }
   };
 
+  // ---- who is logged in ----
+
+  // Refreshes never overlap: a burst of refused calls asks once.
+  let sessionInFlight = false;
+  const loadSession = async (): Promise<void> => {
+    if (sessionInFlight || disposed) return;
+    sessionInFlight = true;
+    try {
+      await refreshSession(client);
+    } finally {
+      sessionInFlight = false;
+    }
+  };
+  const sessionTimer = setInterval(() => {
+    if (pageVisible() && store.getState().connection === 'connected') void loadSession();
+  }, SESSION_POLL_MS);
+  // A call refused as not logged in / not allowed may mean the login ended
+  // (expired, idle in the runtime, logged out elsewhere): ask who we are. At
+  // most every 2 s: a client elsewhere that is not logged in has every poll
+  // refused, and one question answers them all.
+  let refusalAskedAt = 0;
+  const offCallError = client.onCallError((method, error) => {
+    if (!isSessionRefusal(method, error.kind) || Date.now() - refusalAskedAt < REFUSAL_ASK_MS) return;
+    refusalAskedAt = Date.now();
+    void loadSession();
+  });
+  // The session's own end: ask again just after it.
+  let expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  const offSessionWatch = store.subscribe((state, previous) => {
+    if (state.session === previous.session) return;
+    if (expiryTimer !== null) clearTimeout(expiryTimer);
+    expiryTimer = null;
+    const expiresAt = state.session?.expiresAt ?? null;
+    if (expiresAt !== null) {
+      const wait = Math.min(MAX_TIMER_MS, Math.max(0, expiresAt - Date.now() + 1_000));
+      expiryTimer = setTimeout(() => void loadSession(), wait);
+    }
+    // A client elsewhere may look only once logged in: what failed before, load now.
+    if (previous.session !== null && !can(previous.session, 'read') && can(state.session, 'read')) reloadAll();
+  });
+  const onFocus = (): void => {
+    if (pageVisible()) void loadSession();
+  };
+  if (typeof window !== 'undefined') window.addEventListener('focus', onFocus);
+
+  const reloadAll = (): void => {
+    alarmsFirstBatch = true;
+    void loadCatalog();
+    void loadDevices();
+    void loadAlarms();
+    void loadHistorian();
+    void loadUplink();
+  };
+
   store.getState().setConnection(client.connection.get());
   const offConnection = client.connection.subscribe((state) => {
     const previous = store.getState().connection;
     store.getState().setConnection(state);
     if (state !== 'connected') return;
+    void loadSession();
     if (previous === 'reconnecting') alarmsFirstBatch = true;
     // Back after a loss: refresh what may be stale. (The first connect needs
     // nothing: the initial loads below are already on their way.)
@@ -163,6 +231,8 @@ export function startSession(client: ScadaClient): () => void {
     if (Array.isArray(devices)) store.getState().setDevices(devices);
   });
 
+  restoreLock();
+  void loadSession();
   void loadCatalog();
   void loadDevices();
   void loadHistorian();
@@ -172,6 +242,11 @@ export function startSession(client: ScadaClient): () => void {
   return () => {
     disposed = true;
     clearInterval(historianTimer);
+    clearInterval(sessionTimer);
+    if (expiryTimer !== null) clearTimeout(expiryTimer);
+    offSessionWatch();
+    offCallError();
+    if (typeof window !== 'undefined') window.removeEventListener('focus', onFocus);
     syncUplinkTimer();
     if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
     if (retryTimer !== null) clearTimeout(retryTimer);

@@ -87,6 +87,7 @@ describe('audit trail', () => {
     const actions = security.queryAudit({ from: 0, to: Date.now() + 1000, limit: 100 }).entries.map((e) => [e.action, e.user, e.target, e.workstation]);
     expect(actions.reverse()).toEqual([
       ['users.add', 'admin', 'admin', 'hmi-1'],
+      ['auth.setup', 'admin', 'admin', 'hmi-1'],
       ['users.add', 'admin', 'bob', 'hmi-1'],
       ['users.setRole', 'admin', 'bob', 'hmi-1'],
       ['auth.login_failed', 'anonymous', 'bob', '10.0.0.5'],
@@ -99,6 +100,9 @@ describe('audit trail', () => {
     expect((await failureOf(security.setup('eve', 'eve-password', remote('10.0.0.9')))).kind).toBe('forbidden');
     expect((await failureOf(security.setup('eve', 'eve-password', { ...remote('x'), local: true }))).message).toMatch(/users exist already/);
     expect(() => security.removeUser('admin', admin)).toThrow(/last administrator/);
+    // One's own password needs the old one, administrators included.
+    expect((await failureOf(security.setPassword('admin', 'another-password', undefined, admin))).message).toBe('the old password is wrong');
+    await security.setPassword('admin', 'another-password', 'admin-password', admin);
   });
 });
 

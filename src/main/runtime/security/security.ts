@@ -63,6 +63,7 @@ export class Security {
   readonly store: SecurityStore;
   readonly roles: RoleMatrix;
   private readonly sessions = new Map<string, Session>();
+  private readonly deniedAt = new Map<string, number>();
   private readonly limiter: LoginLimiter;
   private readonly sessionMs: number;
   private readonly idleMs: number;
@@ -106,9 +107,22 @@ export class Security {
     try {
       this.authorize(caller, permission);
     } catch (error) {
-      if (error instanceof ContractFailure && permission !== 'read' && permission !== 'public') this.audit(caller, 'denied', method, null, null, error.message);
+      if (error instanceof ContractFailure && permission !== 'read' && permission !== 'public' && this.worthAuditing(caller, method)) {
+        this.audit(caller, 'denied', method, null, null, error.message);
+      }
       throw error;
     }
+  }
+
+  /** A refusal is recorded once a minute per workstation, user and method: a client retrying in a loop cannot flood the trail. */
+  private worthAuditing(caller: Caller, method: string): boolean {
+    const key = `${caller.workstation}\u0000${caller.user}\u0000${method}`;
+    const now = this.now();
+    const last = this.deniedAt.get(key);
+    if (last !== undefined && now - last < 60_000) return false;
+    if (this.deniedAt.size > 10_000) this.deniedAt.clear();
+    this.deniedAt.set(key, now);
+    return true;
   }
 
   /** Writes to this path: the role's tags.write and one of its path patterns. */
@@ -136,7 +150,8 @@ export class Security {
 
   async login(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
     const now = this.now();
-    const keys = [`address:${caller.workstation}`, `user:${user}`];
+    // Per address only for clients elsewhere: on a shared workstation one person's typos must not lock the others out.
+    const keys = caller.local ? [`user:${user}`] : [`address:${caller.workstation}`, `user:${user}`];
     const wait = this.limiter.retryAfter(keys, now);
     if (wait > 0) {
       this.audit(caller, 'auth.login_refused', user, null, null, `rate limited for ${Math.ceil(wait / 1000)} s`);
@@ -151,6 +166,8 @@ export class Security {
       throw new ContractFailure('unauthenticated', 'unknown user or wrong password');
     }
     this.limiter.succeeded(`user:${user}`);
+    // A login over a session ends that session: one window, one login.
+    if (caller.token !== null) this.sessions.delete(caller.token);
     const session = this.open(stored.name, stored.role, now);
     this.audit({ ...caller, user: stored.name }, 'auth.login', stored.name, null, stored.role, null);
     return { token: session.token, role: session.role, expiresAt: session.expiresAt };
@@ -172,6 +189,7 @@ export class Security {
     if (this.store.userCount() > 0) throw new ContractFailure('invalid_request', 'users exist already: log in instead');
     await this.addUser(user, 'administrator', password, { ...caller, user });
     const session = this.open(user, 'administrator', this.now());
+    this.audit({ ...caller, user }, 'auth.setup', user, null, 'administrator', 'the first administrator');
     return { token: session.token, role: session.role, expiresAt: session.expiresAt };
   }
 
@@ -209,7 +227,9 @@ export class Security {
   async setPassword(user: string, password: string, oldPassword: string | undefined, caller: Caller): Promise<void> {
     const existing = this.requireUser(user);
     const admin = caller.role !== null && this.roles.allows(caller.role, 'users.manage');
-    if (!admin) {
+    // Your own password always needs the old one (a session left open must not be enough); an administrator resets others'.
+    const own = caller.user === user && caller.token !== null;
+    if (!admin || own) {
       if (caller.role === null || caller.token === null) throw new ContractFailure('unauthenticated', 'log in to change your password');
       if (caller.user !== user) throw new ContractFailure('forbidden', `${caller.user} may change only their own password`);
       if (oldPassword === undefined || !(await verifyPassword(oldPassword, existing.hash))) {

@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/contract';
 // The method names without their schemas: the renderer does not bundle zod.
 import { METHOD_NAMES } from '../../../shared/names';
-import type { ApiError } from './errors';
+import { ApiError } from './errors';
 import type { ConnectionState, Transport } from './transport';
 
 /** Ends the subscription when called; `update` replaces its parameters. */
@@ -42,16 +42,45 @@ export interface ScadaClient extends Client {
   ): Subscription<E>;
   readonly connection: ConnectionMonitor;
   readonly transport: { readonly kind: 'ipc' | 'http'; readonly endpoint: string };
+  /**
+   * Hears every call the runtime refused, whichever part of the UI made it:
+   * the session watches for `unauthenticated` and `forbidden`, which may mean
+   * the login ended (idle, expired, logged out in another tab).
+   */
+  onCallError(listener: (method: MethodName, error: ApiError) => void): () => void;
+  /**
+   * The login changed: the event stream is opened again so that it carries
+   * the new session (serve mode's socket holds the cookie it was opened
+   * with). Over IPC the main process keeps the window's session: nothing to do.
+   */
+  renewEvents(): void;
   dispose(): void;
 }
 
 export function createClient(transport: Transport): ScadaClient {
+  const errorListeners = new Set<(method: MethodName, error: ApiError) => void>();
+  const callAndReport = async (method: MethodName, request: unknown): Promise<unknown> => {
+    try {
+      return await transport.call(method, request);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        for (const listener of [...errorListeners]) {
+          try {
+            listener(method, error);
+          } catch (cause) {
+            console.error(`a call error listener failed on ${method}`, cause);
+          }
+        }
+      }
+      throw error;
+    }
+  };
   const call = <M extends MethodName>(method: M, request: RequestOf<M>): Promise<ResponseOf<M>> =>
-    transport.call(method, request) as Promise<ResponseOf<M>>;
+    callAndReport(method, request) as Promise<ResponseOf<M>>;
 
   const methods: Record<string, (request: unknown) => Promise<unknown>> = {};
   for (const name of METHOD_NAMES) {
-    methods[name] = (request) => transport.call(name, request);
+    methods[name] = (request) => callAndReport(name, request);
   }
 
   const subscribe = <E extends EventName>(
@@ -75,6 +104,14 @@ export function createClient(transport: Transport): ScadaClient {
       subscribe: (listener) => transport.onConnectionState(listener),
     },
     transport: { kind: transport.kind, endpoint: transport.endpoint },
-    dispose: () => transport.dispose(),
+    onCallError: (listener) => {
+      errorListeners.add(listener);
+      return () => errorListeners.delete(listener);
+    },
+    renewEvents: () => transport.renewEvents?.(),
+    dispose: () => {
+      errorListeners.clear();
+      transport.dispose();
+    },
   };
 }

@@ -9,6 +9,9 @@ const KINDS: ReadonlySet<string> = new Set<ErrorKind>([
   'not_writable',
   'device_error',
   'unavailable',
+  'unauthenticated',
+  'forbidden',
+  'rate_limited',
   'internal',
 ]);
 
@@ -51,8 +54,11 @@ export function parseContractError(value: unknown): ContractError | null {
 /** The error kind serve mode would have used for an HTTP status without a readable body. */
 export function kindOfHttpStatus(status: number): ErrorKind {
   if (status === 400) return 'invalid_request';
-  if (status === 403) return 'not_writable';
+  if (status === 401) return 'unauthenticated';
+  // 403 is also `not_writable`, but a body names that kind; a bare 403 is a refusal of the caller.
+  if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
   if (status === 502) return 'device_error';
   if (status === 503 || status === 504) return 'unavailable';
   return 'internal';

@@ -132,6 +132,24 @@ export class HttpTransport implements Transport {
     return () => this.stateListeners.delete(listener);
   }
 
+  /**
+   * After a login or logout: the server reads the session cookie when the
+   * socket opens, so a socket opened before the login keeps the old caller.
+   * The old socket is dropped quietly (its close is not a lost link) and a
+   * new one opened at once; it re-sends every subscription as a reconnect does.
+   */
+  renewEvents(): void {
+    if (this.disposed) return;
+    const old = this.socket;
+    this.socket = null;
+    if (this.retryTimer !== null) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
+    old?.close(1000, 'session changed');
+    this.connect();
+  }
+
   dispose(): void {
     this.disposed = true;
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);

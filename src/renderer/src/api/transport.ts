@@ -30,5 +30,7 @@ export interface Transport {
   ): TransportSubscription;
   connectionState(): ConnectionState;
   onConnectionState(listener: (state: ConnectionState) => void): () => void;
+  /** Opens the event stream again (with the session now current); optional: IPC has no need. */
+  renewEvents?(): void;
   dispose(): void;
 }

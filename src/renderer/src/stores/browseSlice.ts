@@ -2,6 +2,7 @@
 // and the tag whose write dialog is open.
 import type { StateCreator } from 'zustand';
 import { parentFolder } from '../../../shared/tagPath';
+import { mayWriteTag } from './permissions';
 import type { HmiState } from './store';
 
 export interface BrowseSlice {
@@ -54,8 +55,10 @@ export const createBrowseSlice: StateCreator<HmiState, [], [], BrowseSlice> = (s
   },
   openWrite: (path) => {
     const tag = get().byPath.get(path);
-    // Non-writable tags cannot be written from the UI, whoever asks.
-    if (tag?.writable) set({ writePath: path, selectedPath: path });
+    // Non-writable tags cannot be written from the UI, whoever asks; writable
+    // ones only by a login whose role may write there (every caller of this
+    // gates its control too, with a tooltip; this is the last word).
+    if (tag?.writable && mayWriteTag(get().session, path)) set({ writePath: path, selectedPath: path });
   },
   closeWrite: () => set({ writePath: null }),
   setStreamCount: (streamCount) => {

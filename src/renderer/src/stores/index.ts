@@ -1,7 +1,7 @@
 export { useHmi, type HmiState } from './store';
 export { liveValues, LiveValueCache, type LiveValueListener } from './liveValues';
 export type { CatalogStatus } from './catalogSlice';
-export type { AppView } from './viewSlice';
+export type { AdminTab, AppView } from './viewSlice';
 export { isReview } from './historianSlice';
 export { sameUplinkStatus } from './uplinkSlice';
 export {
@@ -21,3 +21,10 @@ export {
   type AlarmTab,
 } from './alarmsSlice';
 export { isHidden, mergeAlarms, mergeInstruments, newlyAnnunciated } from './alarmMerge';
+export {
+  mayAdminister,
+  SESSION_ENDED_TEXT,
+  type AuthDialog,
+  type SessionNotice,
+} from './authSlice';
+export { can, deniedText, gate, mayWriteTag, ROLE_TEXT, writeGate, type SessionGrants } from './permissions';

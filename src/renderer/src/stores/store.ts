@@ -1,12 +1,13 @@
 // The HMI's one zustand store, combined from slices. It holds structure only
 // (which tags and devices exist, what is selected, the connection state, the
 // trend's pens and range, the alarms and what the alarm list shows, the
-// historian's and the uplink's status); live values are in `liveValues` and
+// historian's and the uplink's status, who is logged in); live values are in `liveValues` and
 // never re-render anything but a cell, trend samples live in the chart.
 // Usable outside React (`useHmi.getState()`): the event listeners in
 // `session.ts` write into it directly.
 import { create } from 'zustand';
 import { createAlarmsSlice, type AlarmsSlice } from './alarmsSlice';
+import { createAuthSlice, type AuthSlice } from './authSlice';
 import { createBrowseSlice, type BrowseSlice } from './browseSlice';
 import { createCatalogSlice, type CatalogSlice } from './catalogSlice';
 import { createConnectionSlice, type ConnectionSlice } from './connectionSlice';
@@ -24,7 +25,8 @@ export type HmiState = CatalogSlice &
   HistorianSlice &
   UplinkSlice &
   TrendSlice &
-  AlarmsSlice;
+  AlarmsSlice &
+  AuthSlice;
 
 export const useHmi = create<HmiState>()((...a) => ({
   ...createCatalogSlice(...a),
@@ -36,4 +38,5 @@ export const useHmi = create<HmiState>()((...a) => ({
   ...createUplinkSlice(...a),
   ...createTrendSlice(...a),
   ...createAlarmsSlice(...a),
+  ...createAuthSlice(...a),
 }));

@@ -9,6 +9,8 @@ export interface MenuItem {
   readonly label: string;
   readonly testId?: string;
   readonly disabled?: boolean;
+  /** The tooltip; for a disabled item, why it is off ("Log in as an operator to write"). */
+  readonly title?: string;
   readonly onSelect: () => void;
 }
 
@@ -85,12 +87,15 @@ export function ContextMenu({ x, y, label, items, onClose }: ContextMenuProps) {
           className="context-menu-item"
           data-testid={item.testId}
           disabled={item.disabled}
+          title={item.title}
           onClick={() => {
             onClose();
             item.onSelect();
           }}
         >
           {item.label}
+          {/* A disabled item says why in the menu itself, not only on hover. */}
+          {item.disabled && item.title && <span className="context-menu-why">{item.title}</span>}
         </button>
       ))}
     </div>

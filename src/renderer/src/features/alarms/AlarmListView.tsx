@@ -3,13 +3,17 @@
 // unshelve), the filter bar, the virtualised table, the row menu (with the
 // engineering actions: out of service, return to service) and the dialogs.
 // Every call's failure is said in words in the toolbar, with the runtime's
-// error kind; a success in a line that fades.
+// error kind; a success in a line that fades. Each action needs its
+// permission (acknowledge, shelve, out of service): without it the button
+// or menu item is off and says who may; Enter and double click say it in
+// the status bar.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { isUnacknowledged, type AlarmInfo } from '../../../../shared/alarms';
 import { toApiError, useClient } from '../../api';
-import { useHmi } from '../../stores';
+import { gate, useHmi, type SessionGrants } from '../../stores';
 import { ContextMenu, type MenuItem } from '../../ui/ContextMenu';
 import { formatCount } from '../../ui/format';
+import { showGateHint } from '../auth/gateHint';
 import { addPenWithNotice } from '../trends/penActions';
 import { AlarmActionDialog, type AlarmAction } from './AlarmActionDialog';
 import { AlarmFilters, AlarmSearch } from './AlarmFilters';
@@ -28,6 +32,9 @@ export function AlarmListView({ show }: { show: ListShow }) {
   const cursor = useHmi((s) => s.alarmCursor);
   const loaded = useHmi((s) => s.alarmsLoaded);
   const loadError = useHmi((s) => s.alarmsError);
+  const session = useHmi((s) => s.session);
+  const ackDenied = gate(session, 'alarms.ack');
+  const shelveDenied = gate(session, 'alarms.shelve');
   const rows = useMemo(() => listAlarms(alarms.values(), show, filter), [alarms, show, filter]);
   const gridRef = useRef<HTMLDivElement>(null);
   const [comment, setComment] = useState('');
@@ -35,6 +42,13 @@ export function AlarmListView({ show }: { show: ListShow }) {
   const [message, setMessage] = useState<Message | null>(null);
   const [dialog, setDialog] = useState<{ action: AlarmAction; alarms: readonly AlarmInfo[] } | null>(null);
   const [menu, setMenu] = useState<{ id: string; x: number; y: number } | null>(null);
+
+  // A login that ends (idle logout, lock) takes its open dialog with it.
+  const oosDenied = gate(session, 'alarms.outOfService');
+  const dialogDenied = dialog === null ? null : dialog.action === 'shelve' ? shelveDenied : oosDenied;
+  useEffect(() => {
+    if (dialogDenied !== null) setDialog(null);
+  }, [dialogDenied]);
 
   // Confirmations fade; errors stay until the next action.
   useEffect(() => {
@@ -50,6 +64,10 @@ export function AlarmListView({ show }: { show: ListShow }) {
   const ack = useCallback(
     async (ids: readonly string[]) => {
       if (ids.length === 0 || busy) return;
+      if (ackDenied !== null) {
+        showGateHint(ackDenied);
+        return;
+      }
       setBusy(true);
       setMessage(null);
       try {
@@ -69,7 +87,7 @@ export function AlarmListView({ show }: { show: ListShow }) {
         setBusy(false);
       }
     },
-    [busy, client, comment],
+    [busy, client, comment, ackDenied],
   );
 
   const ackPage = () => {
@@ -85,6 +103,10 @@ export function AlarmListView({ show }: { show: ListShow }) {
   const unshelve = async (list: readonly AlarmInfo[]) => {
     const shelved = list.filter((a) => a.shelvedUntil !== null);
     if (shelved.length === 0 || busy) return;
+    if (shelveDenied !== null) {
+      showGateHint(shelveDenied);
+      return;
+    }
     setBusy(true);
     setMessage(null);
     const text = comment.trim();
@@ -129,8 +151,8 @@ export function AlarmListView({ show }: { show: ListShow }) {
           type="button"
           className="btn btn-primary"
           data-testid="alarm-ack-selected"
-          disabled={busy || ackable.length === 0}
-          title="Acknowledge the selected alarms (or the one under the cursor)   Enter"
+          disabled={busy || ackable.length === 0 || ackDenied !== null}
+          title={ackDenied ?? 'Acknowledge the selected alarms (or the one under the cursor)   Enter'}
           onClick={() => void ack(ackable)}
         >
           Ack selected{ackable.length > 0 ? ` (${ackable.length})` : ''}
@@ -139,8 +161,8 @@ export function AlarmListView({ show }: { show: ListShow }) {
           type="button"
           className="btn"
           data-testid="alarm-ack-page"
-          disabled={busy || rows.length === 0}
-          title="Acknowledge the alarms wholly visible on this page of the list"
+          disabled={busy || rows.length === 0 || ackDenied !== null}
+          title={ackDenied ?? 'Acknowledge the alarms wholly visible on this page of the list'}
           onClick={ackPage}
         >
           Ack page
@@ -148,6 +170,8 @@ export function AlarmListView({ show }: { show: ListShow }) {
         <input
           className="search-input alarm-comment"
           data-testid="alarm-comment"
+          disabled={ackDenied !== null && shelveDenied !== null}
+          title={ackDenied !== null && shelveDenied !== null ? ackDenied : undefined}
           placeholder="Comment for the journal (optional)"
           aria-label="Comment for the journal, sent with the next acknowledge or unshelve"
           maxLength={MAX_COMMENT}
@@ -165,8 +189,8 @@ export function AlarmListView({ show }: { show: ListShow }) {
           type="button"
           className="btn"
           data-testid="alarm-shelve"
-          disabled={busy || targets.length === 0}
-          title="Hide the selected alarms for a limited time, with a reason"
+          disabled={busy || targets.length === 0 || shelveDenied !== null}
+          title={shelveDenied ?? 'Hide the selected alarms for a limited time, with a reason'}
           onClick={() => setDialog({ action: 'shelve', alarms: targets })}
         >
           Shelve…
@@ -176,8 +200,8 @@ export function AlarmListView({ show }: { show: ListShow }) {
             type="button"
             className="btn"
             data-testid="alarm-unshelve"
-            disabled={busy || shelvedTargets.length === 0}
-            title="Put the selected shelved alarms back on the list"
+            disabled={busy || shelvedTargets.length === 0 || shelveDenied !== null}
+            title={shelveDenied ?? 'Put the selected shelved alarms back on the list'}
             onClick={() => void unshelve(shelvedTargets)}
           >
             Unshelve
@@ -221,6 +245,7 @@ export function AlarmListView({ show }: { show: ListShow }) {
           x={menu.x}
           y={menu.y}
           targets={targets}
+          session={session}
           onClose={closeMenu}
           onAck={(ids) => void ack(ids)}
           onUnshelve={(list) => void unshelve(list)}
@@ -248,13 +273,14 @@ interface AlarmMenuProps {
   readonly y: number;
   /** The selection the menu acts on (it includes `id`). */
   readonly targets: readonly AlarmInfo[];
+  readonly session: SessionGrants;
   readonly onClose: () => void;
   readonly onAck: (ids: string[]) => void;
   readonly onUnshelve: (alarms: readonly AlarmInfo[]) => void;
   readonly onDialog: (action: AlarmAction, alarms: readonly AlarmInfo[]) => void;
 }
 
-function AlarmMenu({ id, x, y, targets, onClose, onAck, onUnshelve, onDialog }: AlarmMenuProps) {
+function AlarmMenu({ id, x, y, targets, session, onClose, onAck, onUnshelve, onDialog }: AlarmMenuProps) {
   const alarm = useHmi((s) => s.alarms.get(id));
   if (!alarm) return null;
   const list = targets.some((a) => a.id === id) ? targets : [alarm];
@@ -263,21 +289,34 @@ function AlarmMenu({ id, x, y, targets, onClose, onAck, onUnshelve, onDialog }: 
   const shelved = list.filter((a) => a.shelvedUntil !== null);
   const inService = list.filter((a) => !a.outOfService);
   const outOfService = list.filter((a) => a.outOfService);
+  const ackDenied = gate(session, 'alarms.ack');
+  const shelveDenied = gate(session, 'alarms.shelve');
+  const oosDenied = gate(session, 'alarms.outOfService');
   const items: MenuItem[] = [
     {
       id: 'ack',
       label: `Acknowledge${n}`,
       testId: 'alarm-menu-ack',
-      disabled: unack.length === 0,
+      disabled: unack.length === 0 || ackDenied !== null,
+      title: ackDenied ?? undefined,
       onSelect: () => onAck(unack),
     },
-    { id: 'shelve', label: `Shelve${n}…`, testId: 'alarm-menu-shelve', onSelect: () => onDialog('shelve', list) },
+    {
+      id: 'shelve',
+      label: `Shelve${n}…`,
+      testId: 'alarm-menu-shelve',
+      disabled: shelveDenied !== null,
+      title: shelveDenied ?? undefined,
+      onSelect: () => onDialog('shelve', list),
+    },
   ];
   if (shelved.length > 0) {
     items.push({
       id: 'unshelve',
       label: `Unshelve${shelved.length > 1 ? ` (${shelved.length})` : ''}`,
       testId: 'alarm-menu-unshelve',
+      disabled: shelveDenied !== null,
+      title: shelveDenied ?? undefined,
       onSelect: () => onUnshelve(shelved),
     });
   }
@@ -316,6 +355,8 @@ function AlarmMenu({ id, x, y, targets, onClose, onAck, onUnshelve, onDialog }: 
       id: 'oos',
       label: `Engineering: take out of service${inService.length > 1 ? ` (${inService.length})` : ''}…`,
       testId: 'alarm-menu-oos',
+      disabled: oosDenied !== null,
+      title: oosDenied ?? undefined,
       onSelect: () => onDialog('out_of_service', inService),
     });
   }
@@ -324,6 +365,8 @@ function AlarmMenu({ id, x, y, targets, onClose, onAck, onUnshelve, onDialog }: 
       id: 'ris',
       label: `Engineering: return to service${outOfService.length > 1 ? ` (${outOfService.length})` : ''}…`,
       testId: 'alarm-menu-return',
+      disabled: oosDenied !== null,
+      title: oosDenied ?? undefined,
       onSelect: () => onDialog('return_to_service', outOfService),
     });
   }

@@ -1,8 +1,10 @@
 // The alarm journal as CSV (RFC 4180, the trend export's quoting), one row
 // per entry, newest first as shown. Times in ISO 8601 UTC like the trend
 // CSV. Text that an operator typed (comments, reasons, messages) could start
-// with = + - @ and be run as a formula by a spreadsheet: such a field gets a
-// leading apostrophe (OWASP's advice for CSV injection). Pure: no DOM.
+// with = + - @ (or a tab or CR, or spaces before one of them, which some
+// spreadsheets skip) and be run as a formula: such a field gets a leading
+// apostrophe (OWASP's advice for CSV injection). The audit trail's export
+// uses the same helper. Pure: no DOM.
 import type { JournalEntry } from '../../../../shared/alarms';
 import { csvField, csvNumber } from '../trends/trendCsv';
 
@@ -21,10 +23,13 @@ export const JOURNAL_CSV_COLUMNS = [
   'comment',
 ] as const;
 
+/** What a spreadsheet may take for the start of a formula. */
+const FORMULA_START = /^[\t\r]|^\s*[=+\-@]/;
+
 /** A text field, quoted where needed and defused if a spreadsheet would read it as a formula. */
 export function csvText(text: string | null): string {
   if (text === null || text === '') return '';
-  return csvField(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+  return csvField(FORMULA_START.test(text) ? `'${text}` : text);
 }
 
 function csvValue(value: JournalEntry['value']): string {

@@ -4,10 +4,12 @@
 // plant, sensor stuck and out of range for the chosen signal. Every action
 // re-renders from the status the runtime returns; a refresh every few
 // seconds picks up changes made elsewhere (another window, a test).
+// Everyone sees the faults; changing them needs simulator.control: without
+// it the controls are off and a line says who may.
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { SimulatorFault, SimulatorFaultKind, SimulatorStatus } from '../../../../shared/types';
 import { toApiError, useClient, type ApiError } from '../../api';
-import { useHmi } from '../../stores';
+import { gate, useHmi } from '../../stores';
 import './simulator.css';
 
 /** Period of the background refresh; never below 2 s. */
@@ -28,6 +30,7 @@ interface PanelError {
 export function SimulatorPanel() {
   const client = useClient();
   const connection = useHmi((s) => s.connection);
+  const denied = useHmi((s) => gate(s.session, 'simulator.control'));
   const [status, setStatus] = useState<SimulatorStatus | null>(null);
   const [chosen, setChosen] = useState('');
   const [busy, setBusy] = useState(false);
@@ -80,7 +83,7 @@ export function SimulatorPanel() {
 
   const setFault = useCallback(
     async (kind: SimulatorFaultKind, signal: string | undefined, active: boolean): Promise<void> => {
-      if (inFlight.current) return;
+      if (inFlight.current || denied !== null) return;
       inFlight.current = true;
       epoch.current++;
       setBusy(true);
@@ -98,7 +101,7 @@ export function SimulatorPanel() {
         if (mounted.current) setBusy(false);
       }
     },
-    [client],
+    [client, denied],
   );
 
   if (status === null) return null;
@@ -126,6 +129,7 @@ export function SimulatorPanel() {
             label="Link down"
             pressed={linkDown}
             busy={busy}
+            denied={denied}
             title="Drop every Modbus connection to the simulated PLC"
             onToggle={() => void setFault('link_down', undefined, !linkDown)}
           />
@@ -139,7 +143,8 @@ export function SimulatorPanel() {
             className="sim-select"
             data-testid="sim-signal"
             value={signal}
-            disabled={status.signals.length === 0}
+            disabled={status.signals.length === 0 || denied !== null}
+            title={denied ?? undefined}
             onChange={(e) => setChosen(e.target.value)}
           >
             {status.signals.map((s) => (
@@ -155,6 +160,7 @@ export function SimulatorPanel() {
             label="Sensor stuck"
             pressed={stuck}
             busy={busy}
+            denied={denied}
             disabled={signal === ''}
             title={`Freeze ${signal || 'the signal'} at its current value`}
             onToggle={() => void setFault('sensor_stuck', signal, !stuck)}
@@ -164,11 +170,17 @@ export function SimulatorPanel() {
             label="Out of range"
             pressed={outOfRange}
             busy={busy}
+            denied={denied}
             disabled={signal === ''}
             title={`Report ${signal || 'the signal'} outside its span`}
             onToggle={() => void setFault('out_of_range', signal, !outOfRange)}
           />
         </div>
+        {denied !== null && (
+          <p className="sim-denied" data-testid="sim-denied">
+            <span className="padlock" aria-hidden="true" /> {denied}
+          </p>
+        )}
         {problem && (
           <p className="sim-error" role="alert" data-testid="sim-error" title={problem.error.describe()}>
             <span className="sim-error-symbol" aria-hidden="true">
@@ -184,6 +196,7 @@ export function SimulatorPanel() {
               key={`${fault.kind}:${fault.signal ?? ''}`}
               fault={fault}
               busy={busy}
+              denied={denied}
               onClear={() => void setFault(fault.kind, fault.signal, false)}
             />
           ))}
@@ -199,6 +212,8 @@ interface FaultToggleProps {
   readonly label: string;
   readonly pressed: boolean;
   readonly busy: boolean;
+  /** Why this login may not change faults; null: it may. */
+  readonly denied: string | null;
   readonly disabled?: boolean;
   readonly title: string;
   readonly onToggle: () => void;
@@ -208,7 +223,7 @@ interface FaultToggleProps {
  * A toggle button. While a request is on its way it is aria-disabled rather
  * than disabled, so keyboard focus stays where it is.
  */
-function FaultToggle({ testId, label, pressed, busy, disabled = false, title, onToggle }: FaultToggleProps) {
+function FaultToggle({ testId, label, pressed, busy, denied, disabled = false, title, onToggle }: FaultToggleProps) {
   return (
     <button
       type="button"
@@ -216,8 +231,8 @@ function FaultToggle({ testId, label, pressed, busy, disabled = false, title, on
       data-testid={testId}
       aria-pressed={pressed}
       aria-disabled={busy || undefined}
-      disabled={disabled}
-      title={title}
+      disabled={disabled || denied !== null}
+      title={denied ?? title}
       onClick={() => {
         if (!busy) onToggle();
       }}
@@ -230,7 +245,7 @@ function FaultToggle({ testId, label, pressed, busy, disabled = false, title, on
   );
 }
 
-function FaultRow({ fault, busy, onClear }: { fault: SimulatorFault; busy: boolean; onClear: () => void }) {
+function FaultRow({ fault, busy, denied, onClear }: { fault: SimulatorFault; busy: boolean; denied: string | null; onClear: () => void }) {
   const text = fault.signal === undefined ? KIND_TEXT[fault.kind] : `${fault.signal} ${KIND_TEXT[fault.kind]}`;
   return (
     <li className="sim-fault" data-kind={fault.kind} data-signal={fault.signal}>
@@ -243,6 +258,8 @@ function FaultRow({ fault, busy, onClear }: { fault: SimulatorFault; busy: boole
         className="btn btn-ghost btn-small sim-fault-clear"
         aria-label={`Clear ${text}`}
         aria-disabled={busy || undefined}
+        disabled={denied !== null}
+        title={denied ?? undefined}
         onClick={() => {
           if (!busy) onClear();
         }}

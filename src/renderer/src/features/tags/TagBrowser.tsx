@@ -2,7 +2,7 @@
 // selected tag's details; a row's context menu adds it to the trend.
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useHmi } from '../../stores';
+import { useHmi, writeGate } from '../../stores';
 import { ContextMenu, type MenuItem } from '../../ui/ContextMenu';
 import { formatCount } from '../../ui/format';
 import { addPenWithNotice } from '../trends/penActions';
@@ -85,6 +85,7 @@ export function TagBrowser() {
 function TagMenu({ path, x, y, onClose }: { path: string; x: number; y: number; onClose: () => void }) {
   const tag = useHmi((s) => s.byPath.get(path));
   const openWrite = useHmi((s) => s.openWrite);
+  const denied = useHmi((s) => writeGate(s.session, path));
   const setView = useHmi((s) => s.setView);
   const items: MenuItem[] = [
     { id: 'trend', label: 'Add to trend', testId: 'tag-context-add', onSelect: () => addPenWithNotice(path) },
@@ -98,6 +99,15 @@ function TagMenu({ path, x, y, onClose }: { path: string; x: number; y: number; 
       },
     },
   ];
-  if (tag?.writable) items.push({ id: 'write', label: 'Write…', testId: 'tag-context-write', onSelect: () => openWrite(path) });
+  if (tag?.writable) {
+    items.push({
+      id: 'write',
+      label: 'Write…',
+      testId: 'tag-context-write',
+      disabled: denied !== null,
+      title: denied ?? undefined,
+      onSelect: () => openWrite(path),
+    });
+  }
   return <ContextMenu x={x} y={y} label={path} items={items} onClose={onClose} />;
 }

@@ -1,6 +1,6 @@
 // The strip under the table: the selected tag's live value in large type,
 // with what an engineer needs to find it in the field.
-import { useHmi } from '../../stores';
+import { useHmi, writeGate } from '../../stores';
 import { formatTime, formatValue } from '../../ui/format';
 import { QualityMark } from '../../ui/QualityMark';
 import { Ne107Cell } from './Ne107Cell';
@@ -9,6 +9,7 @@ import { useLiveValue } from './useLiveValue';
 export function TagDetails() {
   const tag = useHmi((s) => (s.selectedPath === null ? undefined : s.byPath.get(s.selectedPath)));
   const openWrite = useHmi((s) => s.openWrite);
+  const denied = useHmi((s) => (tag?.writable ? writeGate(s.session, tag.path) : null));
   const live = useLiveValue(tag?.path ?? null);
   if (!tag) {
     return (
@@ -52,9 +53,21 @@ export function TagDetails() {
       </dl>
       <div className="details-actions">
         {tag.writable && (
-          <button type="button" className="btn" onClick={() => openWrite(tag.path)}>
+          <button
+            type="button"
+            className="btn"
+            data-testid="details-write"
+            disabled={denied !== null}
+            title={denied ?? `Write ${tag.path}`}
+            onClick={() => openWrite(tag.path)}
+          >
             Write…
           </button>
+        )}
+        {tag.writable && denied !== null && (
+          <span className="details-denied muted" data-testid="details-write-denied">
+            <span className="padlock" aria-hidden="true" /> {denied}
+          </span>
         )}
       </div>
     </section>

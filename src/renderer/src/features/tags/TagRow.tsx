@@ -2,7 +2,9 @@
 // empty in JSX and painted from the live-value cache by a listener on this
 // row's path: a value change touches three text nodes and nothing else. The
 // NE107 cell follows the alarm stream's instrument statuses on its own.
-// A row can be dragged (onto the trend chart) and has a context menu.
+// A row can be dragged (onto the trend chart) and has a context menu. A
+// writable tag the login may not write keeps its Write button, disabled,
+// with the reason as its tooltip; a double click then only says why.
 import { memo, useLayoutEffect, useRef, type Ref } from 'react';
 import { leafName, parentFolder } from '../../../../shared/tagPath';
 import type { TagInfo, TagValue } from '../../../../shared/types';
@@ -10,6 +12,7 @@ import { liveValues } from '../../stores';
 import { formatTime, formatValue } from '../../ui/format';
 import { paintQuality } from '../../ui/QualityMark';
 import { startTagDrag } from '../../ui/tagDrag';
+import { showGateHint } from '../auth/gateHint';
 import { Ne107Cell } from './Ne107Cell';
 
 export interface TagRowProps {
@@ -17,6 +20,8 @@ export interface TagRowProps {
   readonly index: number;
   readonly selected: boolean;
   readonly rowRef: Ref<HTMLDivElement>;
+  /** Why this login may not write the tag (the tooltip); null: it may. */
+  readonly writeDenied: string | null;
   readonly onSelect: (path: string) => void;
   readonly onWrite: (path: string) => void;
   /** Opens the row's context menu at a screen position. */
@@ -25,7 +30,7 @@ export interface TagRowProps {
 
 export const rowId = (index: number) => `tag-row-${index}`;
 
-export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, onSelect, onWrite, onMenu }: TagRowProps) {
+export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, writeDenied, onSelect, onWrite, onMenu }: TagRowProps) {
   const valueRef = useRef<HTMLSpanElement>(null);
   const qualityRef = useRef<HTMLSpanElement>(null);
   const tsRef = useRef<HTMLSpanElement>(null);
@@ -65,7 +70,11 @@ export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, onSel
       draggable
       onDragStart={(e) => startTagDrag(e, tag.path)}
       onMouseDown={() => onSelect(tag.path)}
-      onDoubleClick={() => tag.writable && onWrite(tag.path)}
+      onDoubleClick={() => {
+        if (!tag.writable) return;
+        if (writeDenied === null) onWrite(tag.path);
+        else showGateHint(writeDenied);
+      }}
       onContextMenu={(e) => {
         e.preventDefault();
         onSelect(tag.path);
@@ -101,7 +110,8 @@ export const TagRow = memo(function TagRow({ tag, index, selected, rowRef, onSel
             className="btn btn-small"
             data-testid="write-button"
             tabIndex={-1}
-            title={`Write ${tag.path}  (Enter)`}
+            disabled={writeDenied !== null}
+            title={writeDenied ?? `Write ${tag.path}  (Enter)`}
             onMouseDown={(e) => e.stopPropagation()}
             onClick={() => onWrite(tag.path)}
           >

@@ -4,11 +4,13 @@
 // body only when the range of rows in view changes.
 //
 // Keys: ↑/↓ select, PgUp/PgDn page, Home/End jump, Enter writes the selected
-// tag if it is writable, Shift+F10 (or the menu key) opens its context menu.
+// tag if it is writable and the login may write it (otherwise the status bar
+// says who may), Shift+F10 (or the menu key) opens its context menu.
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type RefObject } from 'react';
 import type { TagInfo } from '../../../../shared/types';
-import { useHmi } from '../../stores';
+import { useHmi, writeGate } from '../../stores';
+import { showGateHint } from '../auth/gateHint';
 import { rowId, TagRow } from './TagRow';
 import { useTagStream } from './useTagStream';
 
@@ -28,6 +30,7 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
   const selectTag = useHmi((s) => s.selectTag);
   const openWrite = useHmi((s) => s.openWrite);
   const setStreamCount = useHmi((s) => s.setStreamCount);
+  const session = useHmi((s) => s.session);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -108,7 +111,10 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
         break;
       case 'Enter': {
         const tag = rows[at];
-        if (tag?.writable) openWrite(tag.path);
+        if (!tag?.writable) break;
+        const denied = writeGate(session, tag.path);
+        if (denied === null) openWrite(tag.path);
+        else showGateHint(denied);
         break;
       }
       default:
@@ -162,6 +168,7 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
               index={item.index}
               selected={item.index === selectedIndex}
               rowRef={virtualizer.measureElement}
+              writeDenied={tag.writable ? writeGate(session, tag.path) : null}
               onSelect={selectTag}
               onWrite={openWrite}
               onMenu={onMenu}

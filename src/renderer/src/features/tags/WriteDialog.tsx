@@ -1,11 +1,13 @@
 // The write dialog: value → confirm → the device's answer. Two deliberate
 // steps, so a stray Enter never writes to a plant. Esc closes at any step
-// (a write already sent still completes; its answer is dropped).
+// (a write already sent still completes; its answer is dropped). Only a
+// login that may write the tag sees it; one that ends while it is open (idle
+// logout, lock) closes it. A refusal from the runtime is shown in its words.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TagInfo } from '../../../../shared/types';
 import type { WriteResult } from '../../../../shared/contract';
 import { ApiError, useClient } from '../../api';
-import { useHmi } from '../../stores';
+import { mayWriteTag, useHmi } from '../../stores';
 import { formatTime, formatValue, formatWithUnits } from '../../ui/format';
 import { QualityMark } from '../../ui/QualityMark';
 import { useLiveValue } from './useLiveValue';
@@ -22,7 +24,8 @@ type Step =
 export function WriteDialog() {
   const writePath = useHmi((s) => s.writePath);
   const tag = useHmi((s) => (s.writePath === null ? undefined : s.byPath.get(s.writePath)));
-  if (writePath === null || !tag?.writable) return null;
+  const allowed = useHmi((s) => s.writePath !== null && mayWriteTag(s.session, s.writePath));
+  if (writePath === null || !tag?.writable || !allowed) return null;
   // Keyed by path: a new tag gets a fresh dialog.
   return <WriteDialogFor key={tag.path} tag={tag} />;
 }

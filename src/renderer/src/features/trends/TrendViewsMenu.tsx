@@ -1,11 +1,13 @@
 // Saved trend views (kept in the project by the runtime): "Save view" asks
 // for a name inline and saves the pens (path, colour, axis limits) and the
-// range; "Views" lists the saved ones to open or delete. Failures (a
-// read-only review, an unwritable project file) are shown right here.
+// range; "Views" lists the saved ones to open or delete. Saving and
+// deleting change the project (permission project.edit): without it both are
+// off and say who may; opening a view is for everyone. Failures (a
+// read-only review, an unwritable project file, a refusal) are shown here.
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { TrendView } from '../../../../shared/contract';
 import { ApiError, useClient } from '../../api';
-import { useHmi } from '../../stores';
+import { gate, useHmi } from '../../stores';
 import { formatRange } from './trendRange';
 
 const MAX_NAME = 100;
@@ -33,6 +35,7 @@ export function TrendViewsMenu() {
   const client = useClient();
   const penCount = useHmi((s) => s.pens.length);
   const openView = useHmi((s) => s.openView);
+  const editDenied = useHmi((s) => gate(s.session, 'project.edit', 'save or delete trend views'));
   const [views, setViews] = useState<readonly TrendView[] | null>(null);
   const [listOpen, setListOpen] = useState(false);
   const [saving, setSaving] = useState(false);
@@ -54,6 +57,11 @@ export function TrendViewsMenu() {
   useEffect(() => {
     if (saving) nameRef.current?.focus();
   }, [saving]);
+
+  // A login that ends while the name is being typed takes the form with it.
+  useEffect(() => {
+    if (editDenied !== null) setSaving(false);
+  }, [editDenied]);
 
   // Confirmations fade after a while; errors stay until the next action.
   useEffect(() => {
@@ -82,7 +90,7 @@ export function TrendViewsMenu() {
   const save = async (e: FormEvent) => {
     e.preventDefault();
     const trimmed = name.trim();
-    if (trimmed === '' || penCount === 0) return;
+    if (trimmed === '' || penCount === 0 || editDenied !== null) return;
     setBusy(true);
     try {
       setViews(await client['trends.save']({ view: currentView(trimmed) }));
@@ -97,6 +105,7 @@ export function TrendViewsMenu() {
   };
 
   const remove = async (viewName: string) => {
+    if (editDenied !== null) return;
     if (confirmDelete !== viewName) {
       setConfirmDelete(viewName);
       return;
@@ -156,8 +165,8 @@ export function TrendViewsMenu() {
           type="button"
           className="btn btn-small"
           data-testid="trend-save"
-          disabled={penCount === 0}
-          title={penCount === 0 ? 'Add a pen first' : 'Save the pens and range as a view'}
+          disabled={penCount === 0 || editDenied !== null}
+          title={editDenied ?? (penCount === 0 ? 'Add a pen first' : 'Save the pens and range as a view')}
           onClick={() => {
             setSaving(true);
             setMessage(null);
@@ -215,6 +224,8 @@ export function TrendViewsMenu() {
                 type="button"
                 className="btn btn-ghost btn-small"
                 data-testid="trend-view-delete"
+                disabled={editDenied !== null}
+                title={editDenied ?? undefined}
                 aria-label={confirmDelete === view.name ? `Confirm deleting ${view.name}` : `Delete ${view.name}`}
                 onClick={() => void remove(view.name)}
               >

@@ -1,0 +1,145 @@
+// The login form, shared by the login dialog and the lock screen: user and
+// password, the runtime's refusal in its own words ("unknown user or wrong
+// password"), and after too many failures its wait, counted down on the
+// button so nobody hammers it. The password field is emptied after every
+// refusal; the user name stays.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { toApiError, useClient } from '../../api';
+import { useNow } from '../../ui/useNow';
+import { loginRefusal, userNameProblem, type LoginRefusal } from './authRules';
+import { login } from './authSession';
+
+interface LoginFormProps {
+  /** The user name to start with (the locked user on the lock screen). */
+  readonly initialUser?: string;
+  /** Focus the password rather than the user name (the name is known). */
+  readonly focusPassword?: boolean;
+  readonly submitText?: string;
+  readonly onDone: () => void;
+  /** A Cancel button beside the submit; absent: none (a login that is required). */
+  readonly onCancel?: () => void;
+}
+
+export function LoginForm({ initialUser = '', focusPassword = false, submitText = 'Log in', onDone, onCancel }: LoginFormProps) {
+  const client = useClient();
+  const [user, setUser] = useState(initialUser);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [touched, setTouched] = useState(false);
+  const [refusal, setRefusal] = useState<(LoginRefusal & { until: number | null }) | null>(null);
+  const passwordRef = useRef<HTMLInputElement>(null);
+  const alive = useRef(true);
+  const until = refusal?.until ?? null;
+  const now = useNow(until !== null);
+  const waitLeft = until !== null ? Math.max(0, Math.ceil((until - now) / 1000)) : 0;
+
+  // The dialog around the form gives the keyboard to [data-autofocus] when it opens.
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
+
+  const name = user.trim();
+  const nameProblem = userNameProblem(name);
+  const problem = nameProblem ?? (password === '' ? 'Enter the password' : null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setTouched(true);
+    if (problem !== null || busy || waitLeft > 0) return;
+    setBusy(true);
+    try {
+      await login(client, name, password);
+      if (alive.current) onDone();
+    } catch (error) {
+      if (!alive.current) return;
+      const refused = loginRefusal(toApiError(error).toContractError());
+      setRefusal({ ...refused, until: refused.waitSeconds === null ? null : Date.now() + refused.waitSeconds * 1000 });
+      setPassword('');
+      setTouched(false);
+      passwordRef.current?.focus();
+    } finally {
+      if (alive.current) setBusy(false);
+    }
+  };
+
+  return (
+    <form className="auth-form" onSubmit={(e) => void submit(e)} noValidate data-testid="login-form">
+      <div className="auth-fields">
+        <label className="auth-label" htmlFor="login-user">
+          User
+        </label>
+        <input
+          id="login-user"
+          data-autofocus={focusPassword ? undefined : true}
+          className="auth-input"
+          data-testid="login-user"
+          autoComplete="username"
+          autoCapitalize="none"
+          spellCheck={false}
+          maxLength={64}
+          aria-invalid={touched && nameProblem !== null}
+          value={user}
+          onChange={(e) => setUser(e.target.value)}
+        />
+        <label className="auth-label" htmlFor="login-password">
+          Password
+        </label>
+        <input
+          id="login-password"
+          ref={passwordRef}
+          data-autofocus={focusPassword ? true : undefined}
+          className="auth-input"
+          data-testid="login-password"
+          type="password"
+          autoComplete="current-password"
+          maxLength={1024}
+          aria-invalid={touched && nameProblem === null && password === ''}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+      </div>
+      {touched && problem !== null && (
+        <p className="field-problem auth-problem" role="alert">
+          {problem}
+        </p>
+      )}
+      {refusal !== null && (
+        <p className="auth-refusal" role="alert" data-testid="login-error" data-kind={refusal.kind}>
+          <span className="auth-refusal-symbol" data-kind={refusal.kind} aria-hidden="true">
+            {refusal.kind === 'rate_limited' ? '⧗' : '✕'}
+          </span>
+          <span>
+            {sentence(refusal.text)}
+            {refusal.kind !== 'rate_limited' && refusal.kind !== 'unauthenticated' && (
+              <span className="muted"> ({refusal.kind})</span>
+            )}
+          </span>
+        </p>
+      )}
+      <footer className="dialog-actions">
+        {onCancel && (
+          <button type="button" className="btn" disabled={busy} onClick={onCancel}>
+            Cancel
+          </button>
+        )}
+        <button
+          type="submit"
+          className="btn btn-primary"
+          data-testid="login-submit"
+          disabled={busy || waitLeft > 0}
+          title={waitLeft > 0 ? `Too many failed logins: wait ${waitLeft} s` : undefined}
+        >
+          {busy ? 'Checking…' : waitLeft > 0 ? `${submitText} (${waitLeft} s)` : submitText}
+        </button>
+      </footer>
+    </form>
+  );
+}
+
+/** The runtime's words as a sentence on screen: "Unknown user or wrong password". */
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchChromium } from '../scripts/chromium.mjs';
-import { startServe } from '../scripts/serveProcess.mjs';
+import { adminToken, callApi, startServe } from '../scripts/serveProcess.mjs';
 import { RawModbusServer } from '../test/helpers/rawModbusServer';
 import { report } from './report';
 
@@ -41,6 +41,8 @@ async function main(): Promise<void> {
   const figures: number[] = [];
   try {
     const url = (await serve.url) as string;
+    // Acknowledging needs an operator: the first user (the administrator) will do.
+    const token = await adminToken(url);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.addInitScript({ path: fileURLToPath(new URL('./pages/floodProbe.js', import.meta.url)) });
     await page.goto(url);
@@ -56,11 +58,7 @@ async function main(): Promise<void> {
       // Back to normal, acknowledged, so the next run starts from an empty list.
       plc.coils.fill(0, 0, ALARMS);
       await page.locator('[data-testid="alarm-empty"]').waitFor({ state: 'detached', timeout: 30_000 }).catch(() => undefined);
-      await fetch(`${url}/api/alarms.ack`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ids: project.tags.map((t) => `${t.path}#digital`) }),
-      });
+      await callApi(url, 'alarms.ack', { ids: project.tags.map((t) => `${t.path}#digital`) }, token);
       await page.locator('[data-testid="alarm-empty"]').waitFor({ timeout: 30_000 });
     }
     figures.sort((a, b) => a - b);

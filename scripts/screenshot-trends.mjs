@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium, saveScreenshot } from './chromium.mjs';
-import { demoProjectOnFreePort, ROOT, SERVE, startServe } from './serveProcess.mjs';
+import { createUser, demoProjectOnFreePort, loginPage, ROOT, SERVE, startServe } from './serveProcess.mjs';
 
 const PENS = [
   'Plant/Tank/Level',
@@ -44,6 +44,9 @@ async function main() {
     const started = Date.now();
     context = await launchChromium(profileDir, { width: 1600, height: 900 });
     const page = context.pages()[0] ?? (await context.newPage());
+    // A fresh data folder has no users: make an operator and log the browser in, so no first-start dialog covers the plant.
+    await createUser(url, 'operator', 'operator', 'operator-password');
+    await loginPage(page, url, 'operator', 'operator-password');
     await page.goto(`${url}/`);
     await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
     await page.locator('[data-testid="view-tab-trends"]').click();

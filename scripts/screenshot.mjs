@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchChromium, saveScreenshot } from './chromium.mjs';
-import { ROOT, SERVE, startServe } from './serveProcess.mjs';
+import { createUser, loginPage, ROOT, SERVE, startServe } from './serveProcess.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -27,6 +27,9 @@ async function main() {
     const url = await serve.url;
     context = await launchChromium(profileDir, { width: 1600, height: 900 });
     const page = context.pages()[0] ?? (await context.newPage());
+    // A fresh data folder has no users: make an operator and log the browser in, so no first-start dialog covers the plant.
+    await createUser(url, 'operator', 'operator', 'operator-password');
+    await loginPage(page, url, 'operator', 'operator-password');
     await page.goto(`${url}/`);
 
     // Live: connected, the PLC polled, and a value cell has changed on screen.

@@ -4,7 +4,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { BRIDGE_KEY, IPC, type ScadaBridge } from '../shared/bridge';
 import type { Result } from '../shared/contract';
-import { isEventName, isMethodName } from '../shared/names';
+import { isEventName, isMethodName, quoteName } from '../shared/names';
 
 type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Listener>();
@@ -19,13 +19,13 @@ const bridge: ScadaBridge = {
     if (!isMethodName(method)) {
       return Promise.resolve<Result<unknown>>({
         ok: false,
-        error: { kind: 'unknown_method', message: `no method "${String(method)}"` },
+        error: { kind: 'unknown_method', message: `no method ${quoteName(method)}` },
       });
     }
     return ipcRenderer.invoke(IPC.call, method, request) as Promise<Result<unknown>>;
   },
   subscribe(event, params, listener) {
-    if (!isEventName(event)) throw new Error(`no event stream "${String(event)}"`);
+    if (!isEventName(event)) throw new Error(`no event stream ${quoteName(event)}`);
     const id = `s${++nextId}`;
     listeners.set(id, listener);
     void (ipcRenderer.invoke(IPC.subscribe, id, event, params) as Promise<Result<null>>).then((result) => {

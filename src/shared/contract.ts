@@ -157,6 +157,9 @@ const userNameSchema = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'a user name 
 const passwordSchema = z.string().min(1, 'the password is empty').max(1024, 'a password is at most 1024 characters');
 const newPasswordSchema = passwordSchema.min(8, 'a password has at least 8 characters');
 
+/** KPIs count 10-minute buckets: a bit over a year is 55,000 of them. */
+const MAX_KPI_RANGE_MS = 400 * 86_400_000;
+
 const timeRangeSchema = z
   .strictObject({ from: timeSchema, to: timeSchema })
   .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] });
@@ -223,7 +226,9 @@ export const methods = {
       })
       .refine((q) => q.to > q.from, { message: 'to must be after from', path: ['to'] }),
   ),
-  'alarms.kpis': method<AlarmKpis>('read')(timeRangeSchema),
+  'alarms.kpis': method<AlarmKpis>('read')(
+    timeRangeSchema.refine((q) => q.to - q.from <= MAX_KPI_RANGE_MS, { message: `the KPIs cover at most ${MAX_KPI_RANGE_MS / 86_400_000} days`, path: ['to'] }),
+  ),
   /** The MQTT uplink: session, counters, store-and-forward queue. */
   'uplink.status': method<UplinkStatus>('read')(z.strictObject({})),
   /** Logs in; serve mode also sets an HTTP-only session cookie. Rate-limited per client and per user. */
@@ -283,7 +288,7 @@ export const events = {
 
 export type Methods = typeof methods;
 export type { EventName, MethodName } from './names';
-export { EVENT_NAMES, isEventName, isMethodName, METHOD_NAMES } from './names';
+export { EVENT_NAMES, isEventName, isMethodName, METHOD_NAMES, quoteName } from './names';
 
 // The name lists of names.ts and the tables above must agree, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -355,13 +360,18 @@ export const httpStatusOf: Record<ErrorKind, number> = {
 
 /** Turns a zod error into one line that names each offending field. */
 export function describeSchemaError(error: z.ZodError): string {
+  // Each part is bounded: a hostile request (a megabyte-long key, a path of a thousand levels) must not come back as a megabyte of error.
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const where = issue.path.length > 0 ? formatPath(issue.path) : 'request';
-      return `${where}: ${issue.message}`;
+      const where = issue.path.length > 0 ? clip(formatPath(issue.path), 200) : 'request';
+      return `${where}: ${clip(issue.message, 300)}`;
     })
     .join('; ');
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -51,3 +51,9 @@ export function isMethodName(name: unknown): name is MethodName {
 export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && eventSet.has(name);
 }
+
+/** A name a client sent, quoted for an error message: short, and safe for anything (an object whose toString throws). */
+export function quoteName(name: unknown): string {
+  if (typeof name !== 'string') return `of type ${name === null ? 'null' : typeof name}`;
+  return JSON.stringify(name.length > 100 ? `${name.slice(0, 100)}…` : name);
+}

@@ -6,6 +6,7 @@ import {
   describeSchemaError,
   events,
   isEventName,
+  quoteName,
   type EventName,
   type PayloadOf,
 } from '../../shared/contract';
@@ -44,7 +45,7 @@ export class ClientSession {
       throw new ContractFailure('invalid_request', 'a subscription id must be a string of 1..128 characters');
     }
     if (!isEventName(event)) {
-      throw new ContractFailure('unknown_method', `no event stream "${String(event)}"`);
+      throw new ContractFailure('unknown_method', `no event stream ${quoteName(event)}`);
     }
     this.mayRead();
     const parsed = events[event].params.safeParse(params ?? {});

@@ -7,6 +7,7 @@ import {
   type Caller,
   describeSchemaError,
   isMethodName,
+  quoteName,
   methods,
   type Handlers,
   type MethodName,
@@ -33,7 +34,7 @@ export function createDispatch(handlers: Handlers, authorize: Authorize = () => 
   const local = localCaller();
   return async (method, body, caller = local) => {
     if (!isMethodName(method)) {
-      return { ok: false, error: { kind: 'unknown_method', message: `no method "${String(method).slice(0, 100)}"` } };
+      return { ok: false, error: { kind: 'unknown_method', message: `no method ${quoteName(method)}` } };
     }
     // Who may ask comes first: a client that may not call a method learns nothing about its request either.
     try {

@@ -77,7 +77,11 @@ export function createHttpTransport(options: HttpTransportOptions): Server {
   const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = parseTarget(req.url);
+    if (url === null) {
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      return;
+    }
     if (url.pathname !== '/api/events' || !sameOrigin(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
@@ -92,8 +96,21 @@ export function createHttpTransport(options: HttpTransportOptions): Server {
   return server;
 }
 
+/** The request target as a URL; null for one Node accepts but the URL parser does not (`//[`). */
+function parseTarget(target: string | undefined): URL | null {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
 async function handleRequest(options: HttpTransportOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = parseTarget(req.url);
+  if (url === null) {
+    sendJson(res, 400, { error: { kind: 'invalid_request', message: 'the request target is not a valid URL path' } });
+    return;
+  }
   if (url.pathname.startsWith('/api/')) {
     if (req.method !== 'POST') {
       res.setHeader('Allow', 'POST');

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { callApi, demoProjectOnFreePort, startServe, type ServeProcess } from '../../../scripts/serveProcess.mjs';
+import { adminToken, callApi, demoProjectOnFreePort, startServe, type ServeProcess } from '../../../scripts/serveProcess.mjs';
 import { parseProject } from '../../../src/main/runtime/project/load';
 import { Runtime } from '../../../src/main/runtime/runtime';
 import { Mosquitto } from '../../helpers/mosquitto';
@@ -87,10 +87,10 @@ describe('a Sparkplug host and an edge node', () => {
   });
 
   it('carries quality across: an out-of-range sensor is Bad at the host too, with the reason', async () => {
-    await callApi(publisherUrl, 'simulator.setFault', { kind: 'out_of_range', signal: 'tank.level', active: true });
+    await callApi(publisherUrl, 'simulator.setFault', { kind: 'out_of_range', signal: 'tank.level', active: true }, await adminToken(publisherUrl));
     await waitFor(() => hostTag('Remote/Tank/Level').quality.status === 'bad', 'Bad at the host', 10_000);
     expect(hostTag('Remote/Tank/Level').quality.reason).toBe('out_of_range');
-    await callApi(publisherUrl, 'simulator.setFault', { kind: 'out_of_range', signal: 'tank.level', active: false });
+    await callApi(publisherUrl, 'simulator.setFault', { kind: 'out_of_range', signal: 'tank.level', active: false }, await adminToken(publisherUrl));
     await waitFor(() => hostTag('Remote/Tank/Level').quality.status === 'good', 'Good again at the host', 10_000);
   });
 

@@ -62,7 +62,15 @@ export function parseProject(text: string, file = 'project.yaml'): Project {
         })),
       );
     }
-    data = parsedDoc.toJS({ maxAliasCount: 100 }) ?? {};
+    try {
+      data = parsedDoc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // An alias to no anchor, or aliases that multiply past the bound (a "billion laughs"): a problem of the file, said as one.
+      throw new ProjectError(file, [{ line: null, path: '', message: `the YAML cannot be read: ${(error as Error).message}` }]);
+    }
+    if (data === null || data === undefined) {
+      throw new ProjectError(file, [{ line: null, path: '', message: 'the file holds no project (it is empty, or only comments)' }]);
+    }
   }
   const lineOf = (path: readonly PropertyKey[]): number | null => lineOfPath(documentOf(), lines, path);
 
@@ -85,14 +93,52 @@ export function parseProject(text: string, file = 'project.yaml'): Project {
   return project;
 }
 
-/** The data of a JSON object text, or undefined when the text is not JSON (YAML, or broken). */
+/**
+ * The data of a JSON object text, or undefined when the text is not JSON
+ * (YAML, or broken), or names a key twice in one object (JSON.parse would
+ * keep the last silently; the YAML parser says where).
+ */
 function parseJsonObject(text: string): unknown {
   if (!text.trimStart().startsWith('{')) return undefined;
+  let data: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    data = JSON.parse(text) as unknown;
   } catch {
     return undefined; // let the YAML parser say where it breaks
   }
+  return hasDuplicateKey(text) ? undefined : data;
+}
+
+/** One pass over valid JSON text: does any object name a key twice? */
+function hasDuplicateKey(text: string): boolean {
+  // Per open container: the keys of an object, null for an array.
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let end = i + 1;
+      while (text.charCodeAt(end) !== 0x22) end += text.charCodeAt(end) === 0x5c /* \ */ ? 2 : 1;
+      const top = stack[stack.length - 1];
+      if (expectKey && top) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (top.has(key)) return true;
+        top.add(key);
+      }
+      expectKey = false;
+      i = end;
+    } else if (c === 0x7b /* { */) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] !== null;
+    }
+  }
+  return false;
 }
 
 /** The line of the deepest node of `path` that exists (a missing key points at its parent). */

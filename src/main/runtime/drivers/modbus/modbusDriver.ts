@@ -8,7 +8,7 @@ import { isBitArea, parseModbusAddress, type ModbusAddress } from './address';
 import { decodeRegisters, encodeRegisters, setRegisterBit } from './codec';
 import { timeoutOf, type ModbusDeviceConfig } from './config';
 import { describeException } from './exceptions';
-import { LinkError, modbusExceptionCode, messageOf, TimeoutError, type LineState, type ModbusClient, type ModbusLine } from './line';
+import { LinkError, modbusExceptionCode, messageOf, ProtocolError, TimeoutError, type LineState, type ModbusClient, type ModbusLine } from './line';
 import { planBlocks, splitBlock, type Block } from './planner';
 
 const GOOD = qualityOf('good');
@@ -256,6 +256,16 @@ export class ModbusDriver implements Driver {
 }
 
 async function readArea(client: ModbusClient, block: Block): Promise<ArrayLike<number | boolean>> {
+  const data = await readRaw(client, block);
+  // A device whose byte count says less than was asked (modbus-serial passes it on): the missing values must not read as 0.
+  if (data.length < block.count) {
+    const unit = isBitArea(block.area) ? 'bits' : 'registers';
+    throw new ProtocolError(`the answer holds ${data.length} ${unit} of the ${block.count} asked for at ${block.area}:${block.start}`);
+  }
+  return data;
+}
+
+async function readRaw(client: ModbusClient, block: Block): Promise<ArrayLike<number | boolean>> {
   switch (block.area) {
     case 'HR':
       return (await client.readHoldingRegisters(block.start, block.count)).data;

@@ -62,6 +62,8 @@ export class Runtime implements EventSources {
   readonly alarmJournal: AlarmJournal | null;
   readonly uplink: Uplink | null;
   readonly security: Security;
+  /** Event streams opened with a login, by its token. */
+  private readonly streamsOf = new Map<string, Set<ClientSession>>();
   private readonly fanout: ChangeFanout;
   private readonly factory: DriverFactory;
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
@@ -132,6 +134,10 @@ export class Runtime implements EventSources {
       idleLogoutMinutes: rules?.idleLogoutMinutes,
       maxLoginFailures: rules?.maxLoginFailures,
     });
+    this.security.onSessionEnd((token) => {
+      for (const stream of this.streamsOf.get(token) ?? []) stream.close();
+      this.streamsOf.delete(token);
+    });
     this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);
   }
@@ -169,7 +175,17 @@ export class Runtime implements EventSources {
 
   /** A client's event subscriptions; close it when the client goes. Subscribing needs the caller to be allowed to look. */
   openSession(send: EventSend, caller?: Caller): ClientSession {
-    return new ClientSession(this, send, () => this.security.authorize(this.security.resolve(caller), 'read'));
+    const token = caller?.token ?? null;
+    const session = new ClientSession(this, send, () => this.security.authorize(this.security.resolve(caller), 'read'), () => {
+      if (token) this.streamsOf.get(token)?.delete(session);
+    });
+    if (token) {
+      // A stream opened with a login ends with it: a client logged out (or expired) elsewhere stops receiving.
+      let streams = this.streamsOf.get(token);
+      if (!streams) this.streamsOf.set(token, (streams = new Set()));
+      streams.add(session);
+    }
+    return session;
   }
 
   subscribeTags(sink: Parameters<ChangeFanout['subscribe']>[0]) {

@@ -37,6 +37,7 @@ export class ClientSession {
     private readonly send: EventSend,
     /** Throws (401/403) unless the client may still look; asked at each subscription. */
     private readonly mayRead: () => void = () => undefined,
+    private readonly onClose: () => void = () => undefined,
   ) {}
 
   /** Throws a ContractFailure naming what is wrong with the request. */
@@ -94,5 +95,6 @@ export class ClientSession {
   close(): void {
     for (const active of this.active.values()) active.close();
     this.active.clear();
+    this.onClose();
   }
 }

@@ -17,7 +17,9 @@ import { RUNTIME_CALLER } from '../../../src/main/runtime/security/security';
 import { dispatchFor } from '../../../src/main/transport/dispatch';
 import { createHttpTransport } from '../../../src/main/transport/http';
 import { bindIpc, type IpcEventLike, type IpcMainLike } from '../../../src/main/transport/ipc';
+import { WebSocket } from 'ws';
 import { RawModbusServer } from '../../helpers/rawModbusServer';
+import { waitFor } from '../../helpers/waitFor';
 
 const PASSWORD = 'a-long-password';
 const ROLES_UNDER_TEST: Role[] = ['operator', 'engineer', 'administrator'];
@@ -115,6 +117,42 @@ describe('permissions over HTTP', () => {
     const trail = runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, limit: 100 }).entries;
     expect(trail.find((e) => e.action === 'tags.write')).toMatchObject({ user: 'operator', target: 'Area/Level', newValue: '7', workstation: '127.0.0.1' });
     expect(trail.find((e) => e.action === 'denied' && e.target === 'tags.write')).toMatchObject({ user: 'anonymous' });
+  });
+});
+
+describe('event streams', () => {
+  it('refuse a client elsewhere without a login, and end when its login ends', async () => {
+    const open = (token?: string) =>
+      new Promise<{ ws: WebSocket; messages: { id: string | null; error?: { kind: string }; payload?: unknown }[] }>((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/events`, {
+          localAddress: '127.0.0.2',
+          headers: { origin: `http://127.0.0.1:${port}`, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        });
+        const messages: { id: string | null; error?: { kind: string }; payload?: unknown }[] = [];
+        ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+        ws.once('open', () => resolve({ ws, messages }));
+        ws.once('error', reject);
+      });
+    const anonymous = await open();
+    anonymous.ws.send(JSON.stringify({ op: 'subscribe', id: 's', event: 'tags.changed', params: { paths: ['Area/Level'] } }));
+    await waitFor(() => anonymous.messages.length > 0, 'an answer');
+    expect(anonymous.messages[0]).toMatchObject({ id: 's', error: { kind: 'unauthenticated' } });
+    anonymous.ws.close();
+
+    const login = await call('auth.login', { user: 'operator', password: PASSWORD }, { from: '127.0.0.2' });
+    const token = (login.body as unknown as { token: string }).token;
+    const client = await open(token);
+    client.ws.send(JSON.stringify({ op: 'subscribe', id: 's', event: 'tags.changed', params: { paths: ['Area/Level'] } }));
+    await waitFor(() => client.messages.some((m) => m.payload), 'the first values');
+    expect(await call('auth.logout', {}, { from: '127.0.0.2', token })).toMatchObject({ status: 200 });
+    const count = client.messages.length;
+    device.registers[0] = 4321;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(client.messages.length, 'nothing after the logout').toBe(count);
+    client.ws.send(JSON.stringify({ op: 'subscribe', id: 't', event: 'tags.changed', params: { paths: ['Area/Level'] } }));
+    await waitFor(() => client.messages.some((m) => m.id === 't'), 'the refusal');
+    expect(client.messages.find((m) => m.id === 't')).toMatchObject({ error: { kind: 'unauthenticated' } });
+    client.ws.close();
   });
 });
 

@@ -64,6 +64,8 @@ export class Security {
   readonly roles: RoleMatrix;
   private readonly sessions = new Map<string, Session>();
   private readonly deniedAt = new Map<string, number>();
+  private readonly endListeners = new Set<(token: string) => void>();
+  private readonly sweepTimer: NodeJS.Timeout;
   private readonly limiter: LoginLimiter;
   private readonly sessionMs: number;
   private readonly idleMs: number;
@@ -76,9 +78,12 @@ export class Security {
     this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
     this.idleMs = (options.idleLogoutMinutes ?? 15) * 60_000;
     this.now = options.now ?? Date.now;
+    this.sweepTimer = setInterval(() => this.sweep(), 30_000);
+    this.sweepTimer.unref();
   }
 
   close(): void {
+    clearInterval(this.sweepTimer);
     this.store.close();
   }
 
@@ -167,7 +172,7 @@ export class Security {
     }
     this.limiter.succeeded(`user:${user}`);
     // A login over a session ends that session: one window, one login.
-    if (caller.token !== null) this.sessions.delete(caller.token);
+    if (caller.token !== null) this.end(caller.token);
     const session = this.open(stored.name, stored.role, now);
     this.audit({ ...caller, user: stored.name }, 'auth.login', stored.name, null, stored.role, null);
     return { token: session.token, role: session.role, expiresAt: session.expiresAt };
@@ -178,7 +183,7 @@ export class Security {
     if (caller.token === null) return false;
     const session = this.sessions.get(caller.token);
     if (!session) return false;
-    this.sessions.delete(caller.token);
+    this.end(caller.token);
     this.audit({ ...caller, user: session.user }, 'auth.logout', session.user, null, null, null);
     return true;
   }
@@ -208,7 +213,7 @@ export class Security {
       throw new ContractFailure('invalid_request', `${user} is the last administrator: make another one first`);
     }
     this.store.removeUser(user);
-    for (const [token, session] of this.sessions) if (session.user === user) this.sessions.delete(token);
+    for (const [token, session] of this.sessions) if (session.user === user) this.end(token);
     this.audit(caller, 'users.remove', user, existing.role, null, null);
   }
 
@@ -239,7 +244,7 @@ export class Security {
     }
     this.store.setHash(user, await hashPassword(password), this.now());
     // Other sessions of that user end: a changed password is often a suspected leak.
-    for (const [token, session] of this.sessions) if (session.user === user && token !== caller.token) this.sessions.delete(token);
+    for (const [token, session] of this.sessions) if (session.user === user && token !== caller.token) this.end(token);
     this.audit(caller, 'users.passwd', user, null, null, null);
   }
 
@@ -265,11 +270,27 @@ export class Security {
     if (!session) return undefined;
     const now = this.now();
     if (now > session.expiresAt || now - session.lastSeen > this.idleMs) {
-      this.sessions.delete(token);
+      this.end(token);
       return undefined;
     }
     session.lastSeen = now;
     return session;
+  }
+
+  /** Tells whoever holds a session's streams that it ended (logout, expiry, removal). */
+  onSessionEnd(listener: (token: string) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  private end(token: string): void {
+    if (!this.sessions.delete(token)) return;
+    for (const listener of this.endListeners) listener(token);
+  }
+
+  /** Ends sessions that expired or went idle even if nobody uses their token again (an open event stream). */
+  private sweep(): void {
+    for (const token of [...this.sessions.keys()]) this.session(token);
   }
 
   private requireUser(user: string): UserInfo & { hash: string } {

@@ -133,6 +133,7 @@ export class Runtime implements EventSources {
       sessionHours: rules?.sessionHours,
       idleLogoutMinutes: rules?.idleLogoutMinutes,
       maxLoginFailures: rules?.maxLoginFailures,
+      noSetup: options.review === true,
     });
     this.security.onSessionEnd((token) => {
       for (const stream of this.streamsOf.get(token) ?? []) stream.close();

@@ -66,6 +66,9 @@ describe('offline review', () => {
     expect(tags.map((tag) => tag.path)).toEqual(['Plant/Pump/Running', 'Plant/Tank/Level']);
     expect(tags[1]).toMatchObject({ value: 1.99, quality: { status: 'uncertain', reason: 'last_known_value' } });
     expect(await post(url, 'devices.list', {})).toMatchObject({ status: 200, body: [] });
+    // A review has no users and asks for none: it looks, and changes nothing.
+    expect(await post(url, 'auth.session', {})).toMatchObject({ status: 200, body: { role: 'viewer', setupRequired: false } });
+    expect(await post(url, 'auth.setup', { user: 'admin', password: 'long-enough' })).toMatchObject({ status: 400 });
 
     const raw = await post(url, 'history.query', { paths: ['Plant/Tank/Level'], from: start, to: start + 2 * HOUR });
     const series = (raw.body.series as Array<{ t: number[]; v: (number | null)[]; q: number[] }>)[0]!;

@@ -22,6 +22,8 @@ export interface SecurityOptions {
   readonly maxLoginFailures?: number;
   readonly loginWindowMs?: number;
   readonly now?: () => number;
+  /** Offline review has no users and needs none: it never asks for a first administrator. */
+  readonly noSetup?: boolean;
 }
 
 interface Session {
@@ -147,7 +149,7 @@ export class Security {
       write: grant ? [...grant.write] : [],
       expiresAt: session?.expiresAt ?? null,
       idleLogoutMinutes: this.idleMs / 60_000,
-      setupRequired: this.store.userCount() === 0,
+      setupRequired: this.options.noSetup !== true && this.store.userCount() === 0,
     };
   }
 
@@ -191,6 +193,7 @@ export class Security {
   /** The first start: an administrator, created from this machine only while no user exists. */
   async setup(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
     if (!caller.local) throw new ContractFailure('forbidden', 'the first administrator is created on the workstation itself (or with `npm run users`)');
+    if (this.options.noSetup) throw new ContractFailure('invalid_request', 'an offline review has no users');
     if (this.store.userCount() > 0) throw new ContractFailure('invalid_request', 'users exist already: log in instead');
     await this.addUser(user, 'administrator', password, { ...caller, user });
     const session = this.open(user, 'administrator', this.now());

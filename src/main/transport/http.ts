@@ -117,8 +117,9 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
       sendJson(res, 405, { error: { kind: 'invalid_request', message: 'the API takes POST with a JSON body' } });
       return;
     }
-    const type = req.headers['content-type'] ?? '';
-    if (!type.startsWith('application/json')) {
+    // The media type, whatever its case and parameters (`Application/JSON; charset=utf-8`), and nothing longer (`application/jsonx`).
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') {
       sendJson(res, 415, { error: { kind: 'invalid_request', message: 'Content-Type must be application/json' } });
       return;
     }

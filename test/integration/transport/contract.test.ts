@@ -135,6 +135,9 @@ describe('contract over HTTP', () => {
   it('requires JSON and POST, and refuses huge bodies', async () => {
     const form = await fetch(`${base}/api/tags.list`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
     expect(form.status).toBe(415);
+    const typed = (type: string) => fetch(`${base}/api/tags.list`, { method: 'POST', headers: { 'Content-Type': type }, body: '{}' }).then((r) => r.status);
+    expect(await typed('Application/JSON; charset=utf-8')).toBe(200);
+    expect(await typed('application/jsonx')).toBe(415);
     expect((await fetch(`${base}/api/tags.list`)).status).toBe(405);
     const huge = await post('tags.list', JSON.stringify({ search: 'x'.repeat(2 * 1024 * 1024) }));
     expect(huge.status).toBe(413);

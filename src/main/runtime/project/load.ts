@@ -16,12 +16,17 @@ export interface ProjectProblem {
   readonly message: string;
 }
 
+const MAX_SHOWN = 100;
+
 export class ProjectError extends Error {
   constructor(
     readonly file: string,
     readonly problems: readonly ProjectProblem[],
   ) {
-    super(problems.map((p) => formatProblem(file, p)).join('\n'));
+    // Every problem is kept for callers; the message names the first hundred (a garbage file has tens of thousands).
+    const shown = problems.slice(0, MAX_SHOWN).map((p) => formatProblem(file, p));
+    if (problems.length > MAX_SHOWN) shown.push(`${basename(file)}: … and ${problems.length - MAX_SHOWN} more problems`);
+    super(shown.join('\n'));
     this.name = 'ProjectError';
   }
 }

@@ -10,24 +10,22 @@
 // The browser is logged in as an operator (an anonymous one only looks), and
 // the test's own writes carry the same user's token.
 // Needs a build (`npm run build`).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { launchChromium } from '../../scripts/chromium.mjs';
 import {
   callApi,
   createUser,
   demoProjectOnFreePort,
   loginPage,
-  SERVE,
   startServe,
   type ServeProcess,
 } from '../../scripts/serveProcess.mjs';
 import type { AlarmInfo, JournalEntry } from '../../src/shared/alarms';
 import { waitFor as poll } from '../helpers/waitFor';
+import { collectErrors, openBrowser, requireBuild, tempDirs, waitConnected } from './helpers';
 
 const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body, token);
 const OPERATOR = { user: 'op-e2e', password: 'operator-e2e-pw' };
@@ -44,14 +42,9 @@ let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
 let token = '';
-const tmpDirs: string[] = [];
+const temp = tempDirs();
+const freshDir = temp.fresh;
 const pageErrors: string[] = [];
-
-function freshDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
 
 interface ProjectTag {
   path: string;
@@ -82,29 +75,25 @@ const row = (id: string) => page.locator(`[data-testid="alarm-row"][data-alarm-i
 
 describe('alarms (serve mode, demo plant, Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+    requireBuild();
     const work = freshDir('hmi-e2e-alarms-');
     const project = await projectWithAlarms(work);
     serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);
     baseUrl = await serve.url;
     ({ token } = await createUser(baseUrl, OPERATOR.user, 'operator', OPERATOR.password));
-    context = await launchChromium(freshDir('hmi-e2e-alarms-profile-'), { width: 1600, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page } = await openBrowser(freshDir('hmi-e2e-alarms-profile-'), { width: 1600, height: 900 }));
     await loginPage(page, baseUrl, OPERATOR.user, OPERATOR.password);
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      // The shelve refusal below is staged: the browser logs its 400.
-      if (message.type() === 'error' && !message.text().includes('400')) pageErrors.push(`console: ${message.text()}`);
-    });
+    // The shelve refusal below is staged: the browser logs its 400.
+    collectErrors(page, pageErrors, (text) => text.includes('400'));
     await page.goto(`${baseUrl}/`);
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    await waitConnected(page);
   }, 60_000);
 
   afterAll(async () => {
     await context?.close().catch(() => {});
     context = null;
     await serve?.stop();
-    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    temp.removeAll();
   }, 30_000);
 
   it('shows the banner on every screen, quiet while our alarm is normal', async () => {

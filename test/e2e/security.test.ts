@@ -16,21 +16,19 @@
 //
 // Needs a build (`npm run build`). Leaves nothing behind: servers get
 // SIGTERM, the browser is closed, the temporary folders are removed.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../scripts/chromium.mjs';
 import {
   callApi,
   createUser,
   demoProjectOnFreePort,
-  SERVE,
   startServe,
   type ServeProcess,
 } from '../../scripts/serveProcess.mjs';
 import { waitFor as poll } from '../helpers/waitFor';
+import { collectErrors, openBrowser as openTestBrowser, requireBuild, tempDirs, waitConnected } from './helpers';
 
 const SP = 'Plant/HeatExchanger/TIC/SP';
 const OPERATOR = { user: 'op-sec', password: 'operator-sec-pw' };
@@ -39,16 +37,11 @@ const VIEWER_HINT = 'Log in as an operator to write';
 /** The refusals staged below: the browser logs each failed request as a console error. */
 const STAGED = /status of (401|403|429)\b/;
 
-const tmpDirs: string[] = [];
-
-function freshDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
+const temp = tempDirs();
+const freshDir = temp.fresh;
 
 afterAll(() => {
-  for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+  temp.removeAll();
 });
 
 interface ApiTag {
@@ -58,13 +51,9 @@ interface ApiTag {
 
 /** A browser on a fresh profile, its page, and the page's errors (staged refusals left out). */
 async function openBrowser(prefix: string): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await launchChromium(freshDir(prefix), { width: 1400, height: 900 });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { context, page } = await openTestBrowser(freshDir(prefix));
   const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !STAGED.test(message.text())) errors.push(`console: ${message.text()}`);
-  });
+  collectErrors(page, errors, (text) => STAGED.test(text));
   return { context, page, errors };
 }
 
@@ -97,7 +86,7 @@ describe('security (serve mode, demo plant, Chromium)', () => {
   const writeDialog = () => page.locator('[data-testid="write-dialog"]');
 
   beforeAll(async () => {
-    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+    requireBuild();
     const work = freshDir('hmi-e2e-security-');
     const project = await demoProjectOnFreePort(work);
     serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);
@@ -106,7 +95,7 @@ describe('security (serve mode, demo plant, Chromium)', () => {
     ({ token: engineerToken } = await createUser(baseUrl, ENGINEER.user, 'engineer', ENGINEER.password));
     ({ context, page, errors } = await openBrowser('hmi-e2e-security-profile-'));
     await page.goto(`${baseUrl}/`);
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    await waitConnected(page);
   }, 60_000);
 
   afterAll(async () => {
@@ -307,7 +296,7 @@ describe('first start (serve mode, fresh data folder, Chromium)', () => {
   let baseUrl = '';
 
   beforeAll(async () => {
-    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+    requireBuild();
     const work = freshDir('hmi-e2e-firststart-');
     const project = await demoProjectOnFreePort(work);
     serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);

@@ -8,23 +8,20 @@
 // Needs a build (`npm run build`, which `npm test` runs first). Leaves
 // nothing behind: the server gets SIGTERM (SIGKILL if it lingers), the
 // browser is closed and the temporary folders are removed.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { launchChromium } from '../../scripts/chromium.mjs';
 import {
   callApi,
   createUser,
   DEMO_PROJECT as DEMO,
   loginPage,
-  SERVE,
   startServe,
   type ServeProcess,
 } from '../../scripts/serveProcess.mjs';
 import { waitFor as poll } from '../helpers/waitFor';
+import { collectErrors, openBrowser, requireBuild, tempDirs, waitConnected } from './helpers';
 
 const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body, token);
 const ENGINEER = { user: 'eng-e2e', password: 'engineer-e2e-pw' };
@@ -55,14 +52,9 @@ let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
 let token = '';
-const tmpDirs: string[] = [];
+const temp = tempDirs();
+const freshDir = temp.fresh;
 const pageErrors: string[] = [];
-
-function freshDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
 
 
 /** The writable numeric tag to write: the TIC setpoint if the demo plant has it. */
@@ -85,17 +77,13 @@ const rowSelector = (path: string) => `[data-testid="tag-row"][data-path="${path
 
 describe('tag browser (serve mode, demo plant, Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+    requireBuild();
     serve = startServe(['--port', '0', '--data', freshDir('hmi-e2e-data-')]);
     baseUrl = await serve.url;
     ({ token } = await createUser(baseUrl, ENGINEER.user, 'engineer', ENGINEER.password));
-    context = await launchChromium(freshDir('hmi-e2e-profile-'), { width: 1400, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page } = await openBrowser(freshDir('hmi-e2e-profile-')));
     await loginPage(page, baseUrl, ENGINEER.user, ENGINEER.password);
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    collectErrors(page, pageErrors);
     await page.goto(`${baseUrl}/`);
   }, 60_000);
 
@@ -103,11 +91,11 @@ describe('tag browser (serve mode, demo plant, Chromium)', () => {
     await context?.close().catch(() => {});
     context = null;
     await serve?.stop();
-    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    temp.removeAll();
   }, 30_000);
 
   it('connects and lists the demo plant tags with values, units and quality', async () => {
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    await waitConnected(page);
     const level = page.locator(rowSelector(LEVEL));
     await level.waitFor({ timeout: 15_000 });
 

@@ -5,22 +5,20 @@
 // free port, so this file can run beside the other e2e tests, and saving a
 // trend view writes into that copy, not into resources/. Saving a view
 // changes the project: the browser is logged in as an engineer. Needs a build.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../../scripts/chromium.mjs';
 import {
   callApi,
   createUser,
   demoProjectOnFreePort,
   loginPage,
-  SERVE,
   startServe,
   type ServeProcess,
 } from '../../scripts/serveProcess.mjs';
 import { waitFor as poll } from '../helpers/waitFor';
+import { collectErrors, openBrowser, requireBuild, tempDirs, waitConnected } from './helpers';
 
 const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body);
 const LEVEL = 'Plant/Tank/Level';
@@ -32,16 +30,11 @@ let serve: ServeProcess | null = null;
 let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
-const tmpDirs: string[] = [];
+const temp = tempDirs();
+const freshDir = temp.fresh;
 const pageErrors: string[] = [];
 const historyQueries: { from: number; to: number; maxPoints?: number; paths: string[] }[] = [];
 const statsQueries: { from: number; to: number; paths: string[] }[] = [];
-
-function freshDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
 
 
 /** RFC 4180 enough for our own export: quoted fields may hold commas. */
@@ -77,19 +70,15 @@ const rangeLabel = () => page.locator('[data-testid="trend-range-label"]').textC
 
 describe('trends (serve mode, demo plant, Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+    requireBuild();
     const work = freshDir('hmi-e2e-trends-');
     const project = await demoProjectOnFreePort(work);
     serve = startServe(['--port', '0', '--project', project, '--data', join(work, 'data')]);
     baseUrl = await serve.url;
     await createUser(baseUrl, ENGINEER.user, 'engineer', ENGINEER.password);
-    context = await launchChromium(freshDir('hmi-e2e-trends-profile-'), { width: 1400, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page } = await openBrowser(freshDir('hmi-e2e-trends-profile-')));
     await loginPage(page, baseUrl, ENGINEER.user, ENGINEER.password);
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    collectErrors(page, pageErrors);
     page.on('request', (request) => {
       const url = request.url();
       const list = url.endsWith('/api/history.query')
@@ -105,14 +94,14 @@ describe('trends (serve mode, demo plant, Chromium)', () => {
       }
     });
     await page.goto(`${baseUrl}/`);
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    await waitConnected(page);
   }, 60_000);
 
   afterAll(async () => {
     await context?.close().catch(() => {});
     context = null;
     await serve?.stop();
-    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    temp.removeAll();
   }, 30_000);
 
   it('shows the historian as ok in the header', async () => {

@@ -9,17 +9,16 @@
 // fills. The test follows that in the UI: online, then offline with a queue
 // that grows and ages, then online again with the queue drained.
 // Needs a build (`npm run build`) and `mosquitto` on the PATH.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { launchChromium } from '../../scripts/chromium.mjs';
-import { callApi, demoProjectOnFreePort, SERVE, startServe, type ServeProcess } from '../../scripts/serveProcess.mjs';
+import { callApi, demoProjectOnFreePort, startServe, type ServeProcess } from '../../scripts/serveProcess.mjs';
 import type { UplinkStatus } from '../../src/shared/uplink';
 import { Mosquitto } from '../helpers/mosquitto';
 import { waitFor as poll } from '../helpers/waitFor';
+import { collectErrors, openBrowser, requireBuild, tempDirs, waitConnected } from './helpers';
 
 const api = <T>(method: string, body: unknown) => callApi<T>(baseUrl, method, body);
 
@@ -31,14 +30,9 @@ let serve: ServeProcess | null = null;
 let context: BrowserContext | null = null;
 let page: Page;
 let baseUrl = '';
-const tmpDirs: string[] = [];
+const temp = tempDirs();
+const freshDir = temp.fresh;
 const pageErrors: string[] = [];
-
-function freshDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tmpDirs.push(dir);
-  return dir;
-}
 
 /** The demo project publishing the plant's tags to `url`. */
 async function projectWithUplink(dir: string, url: string): Promise<string> {
@@ -66,20 +60,16 @@ function ageSeconds(text: string | null): number {
 
 describe('uplink (serve mode, demo plant, Mosquitto, Chromium)', () => {
   beforeAll(async () => {
-    if (!existsSync(SERVE)) throw new Error(`${SERVE} is missing: run \`npm run build\` first`);
+    requireBuild();
     broker = await Mosquitto.start();
     const work = freshDir('hmi-e2e-uplink-');
     const project = await projectWithUplink(work, broker.url);
     serve = startServe(['--project', project, '--port', '0', '--data', join(work, 'data')]);
     baseUrl = await serve.url;
-    context = await launchChromium(freshDir('hmi-e2e-uplink-profile-'), { width: 1400, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`console: ${message.text()}`);
-    });
+    ({ context, page } = await openBrowser(freshDir('hmi-e2e-uplink-profile-')));
+    collectErrors(page, pageErrors);
     await page.goto(`${baseUrl}/`);
-    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    await waitConnected(page);
   }, 60_000);
 
   afterAll(async () => {
@@ -87,7 +77,7 @@ describe('uplink (serve mode, demo plant, Mosquitto, Chromium)', () => {
     context = null;
     await serve?.stop();
     await broker?.stop();
-    for (const dir of tmpDirs) rmSync(dir, { recursive: true, force: true });
+    temp.removeAll();
   }, 30_000);
 
   it('shows the uplink online in the header and in the sidebar', async () => {

@@ -8,32 +8,30 @@
 //
 // There is no audit stream: a preset range asks again every 10 s while the
 // screen is open, and at once on Refresh or any change of the filter.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import type { AuditEntry, AuditVerification } from '../../../../shared/security';
 import { toApiError, useClient } from '../../api';
 import { formatCount } from '../../ui/format';
 import { useDebouncedCallback } from '../../ui/useDebouncedCallback';
 import { formatJournalTime } from '../alarms/alarmFormat';
-import { fromLocalInput, JOURNAL_PRESETS, resolveRange, toLocalInput, type JournalRange } from '../alarms/journalRange';
-import { downloadBlob, fileStamp } from '../trends/exportTrend';
-import { formatRange } from '../trends/trendRange';
+import type { JournalRange } from '../alarms/journalRange';
+import {
+  downloadCsv,
+  LOG_LIMIT,
+  LogActions,
+  LogError,
+  LogGrid,
+  LogSearch,
+  LogSummary,
+  RangeControl,
+  useLogQuery,
+} from '../shared/logView';
 import { auditCsv } from './auditCsv';
 import { actionChoices, actionText, changeText, isRefusal, usersOf } from './auditFormat';
 
 export const AUDIT_SEARCH_INPUT_ID = 'audit-search';
 
-const LIMIT = 10_000;
-const ROW_HEIGHT = 26;
-const HEAD_HEIGHT = 28;
 const FOLLOW_MS = 10_000;
-
-interface Answer {
-  readonly entries: readonly AuditEntry[];
-  readonly truncated: boolean;
-  readonly from: number;
-  readonly to: number;
-}
 
 type Verify =
   | { readonly state: 'busy' }
@@ -46,50 +44,28 @@ export function AuditView() {
   const [userText, setUserText] = useState('');
   const [user, setUser] = useState('');
   const [action, setAction] = useState('');
-  const [searchText, setSearchText] = useState('');
   const [search, setSearch] = useState('');
-  const [answer, setAnswer] = useState<Answer | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [verify, setVerify] = useState<Verify | null>(null);
-  const applySearch = useDebouncedCallback(setSearch, 300);
   const applyUser = useDebouncedCallback(setUser, 300);
-  const seq = useRef(0);
 
-  const query = useCallback(async () => {
-    const mine = ++seq.current;
-    const { from, to } = resolveRange(range, Date.now());
-    if (to <= from) {
-      setError('The range must end after it starts');
-      return;
-    }
-    setBusy(true);
-    try {
+  const fetch = useCallback(
+    (from: number, to: number) => {
       const needle = search.trim();
       const who = user.trim();
-      const result = await client['audit.list']({
+      return client['audit.list']({
         from,
         to,
-        limit: LIMIT,
+        limit: LOG_LIMIT,
         filter: {
           ...(who === '' ? {} : { user: who }),
           ...(action === '' ? {} : { action }),
           ...(needle === '' ? {} : { search: needle }),
         },
       });
-      if (mine !== seq.current) return;
-      setAnswer({ entries: result.entries, truncated: result.truncated, from, to });
-      setError(null);
-    } catch (e) {
-      if (mine === seq.current) setError(`Cannot read the audit trail: ${toApiError(e).describe()}`);
-    } finally {
-      if (mine === seq.current) setBusy(false);
-    }
-  }, [client, range, user, action, search]);
-
-  useEffect(() => {
-    void query();
-  }, [query]);
+    },
+    [client, user, action, search],
+  );
+  const { answer, busy, error, query } = useLogQuery(range, fetch, 'the audit trail');
 
   // A preset range follows the present.
   const following = range.kind === 'preset';
@@ -112,75 +88,18 @@ export function AuditView() {
   };
 
   const exportCsv = () => {
-    if (!answer) return;
-    const blob = new Blob([auditCsv(answer.entries)], { type: 'text/csv;charset=utf-8' });
-    downloadBlob(blob, `audit-trail-${fileStamp(Date.now())}.csv`);
+    if (answer) downloadCsv(auditCsv(answer.entries), 'audit-trail');
   };
 
   const entries = answer?.entries ?? [];
   const actions = useMemo(() => actionChoices(entries.map((e) => e.action)), [entries]);
   const users = useMemo(() => usersOf(entries), [entries]);
   const brokenAt = verify?.state === 'done' && !verify.result.ok ? verify.result.brokenAt : null;
-  const customFrom = range.kind === 'custom' ? range.from : Date.now() - 86_400_000;
-  const customTo = range.kind === 'custom' ? range.to : Date.now();
 
   return (
     <div className="audit-view" data-testid="audit-view">
       <div className="toolbar admin-toolbar" role="toolbar" aria-label="Audit trail controls">
-        <div className="btn-group" role="group" aria-label="Range">
-          {JOURNAL_PRESETS.map((p) => (
-            <button
-              key={p.id}
-              type="button"
-              className="btn btn-small seg"
-              data-testid={`audit-range-${p.id}`}
-              aria-pressed={range.kind === 'preset' && range.preset === p.id}
-              title={`The last ${p.label}, following the present`}
-              onClick={() => setRange({ kind: 'preset', preset: p.id })}
-            >
-              {p.label}
-            </button>
-          ))}
-          <button
-            type="button"
-            className="btn btn-small seg"
-            data-testid="audit-range-custom"
-            aria-pressed={range.kind === 'custom'}
-            title="A fixed range: type its start and end"
-            onClick={() => {
-              const now = Date.now();
-              const r = resolveRange(range, now);
-              setRange({ kind: 'custom', from: r.from, to: Math.min(r.to, now) });
-            }}
-          >
-            Custom
-          </button>
-        </div>
-        {range.kind === 'custom' && (
-          <span className="journal-custom">
-            <input
-              type="datetime-local"
-              aria-label="From"
-              data-testid="audit-from"
-              value={toLocalInput(customFrom)}
-              onChange={(e) => {
-                const ms = fromLocalInput(e.target.value);
-                if (ms !== null) setRange({ kind: 'custom', from: ms, to: customTo });
-              }}
-            />
-            <span aria-hidden="true">–</span>
-            <input
-              type="datetime-local"
-              aria-label="To"
-              data-testid="audit-to"
-              value={toLocalInput(customTo)}
-              onChange={(e) => {
-                const ms = fromLocalInput(e.target.value);
-                if (ms !== null) setRange({ kind: 'custom', from: customFrom, to: ms });
-              }}
-            />
-          </span>
-        )}
+        <RangeControl range={range} onChange={setRange} testId="audit" fallbackMs={86_400_000} />
         <label className="admin-field">
           <span className="admin-field-label">User</span>
           <input
@@ -219,48 +138,23 @@ export function AuditView() {
             ))}
           </select>
         </label>
-        <input
+        <LogSearch
           id={AUDIT_SEARCH_INPUT_ID}
-          type="search"
-          className="search-input audit-search"
-          data-testid="audit-search"
+          className="audit-search"
+          testId="audit-search"
           placeholder="Search target, values, comment"
-          aria-label="Search the audit trail"
-          autoComplete="off"
-          spellCheck={false}
-          value={searchText}
-          onChange={(e) => {
-            setSearchText(e.target.value);
-            applySearch(e.target.value);
-          }}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape' && searchText !== '') {
-              e.preventDefault();
-              setSearchText('');
-              applySearch('');
-              setSearch('');
-            }
-          }}
+          label="Search the audit trail"
+          onSearch={setSearch}
         />
         <span className="toolbar-grow" />
-        {busy && (
-          <span className="trend-busy" role="status">
-            <span aria-hidden="true">⧗</span> Reading…
-          </span>
-        )}
-        <button type="button" className="btn btn-small" data-testid="audit-refresh" onClick={() => void query()}>
-          Refresh
-        </button>
-        <button
-          type="button"
-          className="btn btn-small"
-          data-testid="audit-export-csv"
-          disabled={entries.length === 0}
-          title="Download the entries shown as CSV (with their hashes)"
-          onClick={exportCsv}
-        >
-          CSV
-        </button>
+        <LogActions
+          busy={busy}
+          testId="audit"
+          canExport={entries.length > 0}
+          exportTitle="Download the entries shown as CSV (with their hashes)"
+          onRefresh={() => void query()}
+          onExport={exportCsv}
+        />
         <button
           type="button"
           className="btn btn-small"
@@ -274,32 +168,8 @@ export function AuditView() {
       </div>
 
       {verify !== null && verify.state !== 'busy' && <VerifyResult verify={verify} onClose={() => setVerify(null)} />}
-      {error !== null && (
-        <div className="alarm-error" role="alert" data-testid="audit-error">
-          <span className="alarm-error-symbol" aria-hidden="true">
-            ✕
-          </span>
-          <span>{error}</span>
-          <button type="button" className="btn btn-small" onClick={() => void query()}>
-            Retry
-          </button>
-        </div>
-      )}
-
-      <div className="journal-summary" data-testid="audit-summary">
-        {answer && (
-          <>
-            <span className="num">{formatCount(answer.entries.length)}</span> entries ·{' '}
-            <span className="num">{formatRange({ mode: 'history', from: answer.from, to: answer.to })}</span>
-            {answer.truncated && (
-              <strong className="journal-truncated" data-testid="audit-truncated">
-                {' '}
-                · ▲ Only the newest {formatCount(LIMIT)} are shown: narrow the range or the filter to see older ones.
-              </strong>
-            )}
-          </>
-        )}
-      </div>
+      <LogError error={error} testId="audit-error" onRetry={() => void query()} />
+      <LogSummary answer={answer} testId="audit" />
       <AuditTable
         entries={entries}
         brokenAt={brokenAt}
@@ -354,64 +224,33 @@ function AuditTable({
   brokenAt: number | null;
   emptyText: string;
 }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: entries.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => entries[index]?.seq ?? index,
-    overscan: 8,
-    scrollMargin: HEAD_HEIGHT,
-    directDomUpdates: true,
-    directDomUpdatesMode: 'position',
-  });
-  const items = virtualizer.getVirtualItems();
-  const newest = entries[0]?.seq;
-
-  // A new answer with newer entries starts at the top, where they are.
-  const lastNewest = useRef(newest);
-  useEffect(() => {
-    if (lastNewest.current === newest) return;
-    lastNewest.current = newest;
-    if ((scrollRef.current?.scrollTop ?? 0) > 0) virtualizer.scrollToOffset(0);
-  }, [newest, virtualizer]);
-
   return (
-    <div
-      ref={scrollRef}
-      className="audit-grid"
-      role="table"
-      aria-label="Audit trail, newest first"
-      aria-rowcount={entries.length + 1}
-      data-testid="audit-grid"
-      tabIndex={0}
-    >
-      <div className="audit-head" role="row">
-        <span role="columnheader" className="cell">Time</span>
-        <span role="columnheader" className="cell">User</span>
-        <span role="columnheader" className="cell">Workstation</span>
-        <span role="columnheader" className="cell">Action</span>
-        <span role="columnheader" className="cell">Target</span>
-        <span role="columnheader" className="cell">Old → new</span>
-        <span role="columnheader" className="cell">Comment</span>
-      </div>
-      <div ref={virtualizer.containerRef} className="audit-body" role="rowgroup">
-        {items.map((item) => {
-          const entry = entries[item.index];
-          if (!entry) return null;
-          return (
-            <AuditRow
-              key={item.key}
-              entry={entry}
-              index={item.index}
-              broken={brokenAt !== null && entry.seq === brokenAt}
-              rowRef={virtualizer.measureElement}
-            />
-          );
-        })}
-      </div>
-      {entries.length === 0 && emptyText !== '' && <div className="alarm-empty">{emptyText}</div>}
-    </div>
+    <LogGrid
+      entries={entries}
+      kind="audit"
+      label="Audit trail, newest first"
+      emptyText={emptyText}
+      head={
+        <>
+          <span role="columnheader" className="cell">Time</span>
+          <span role="columnheader" className="cell">User</span>
+          <span role="columnheader" className="cell">Workstation</span>
+          <span role="columnheader" className="cell">Action</span>
+          <span role="columnheader" className="cell">Target</span>
+          <span role="columnheader" className="cell">Old → new</span>
+          <span role="columnheader" className="cell">Comment</span>
+        </>
+      }
+      row={(entry, index, rowRef, key) => (
+        <AuditRow
+          key={key}
+          entry={entry}
+          index={index}
+          broken={brokenAt !== null && entry.seq === brokenAt}
+          rowRef={rowRef}
+        />
+      )}
+    />
   );
 }
 

@@ -4,12 +4,13 @@
 // what would leave nobody to manage users (removing or demoting the last
 // administrator): its words are shown as they come. A change to one's own
 // login (role, removal) is read back from `auth.session` at once.
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { ROLES, type Role, type UserInfo } from '../../../../shared/security';
 import { toApiError, useClient } from '../../api';
 import { ROLE_TEXT, useHmi } from '../../stores';
 import { formatJournalTime } from '../alarms/alarmFormat';
 import { MIN_PASSWORD, newPasswordProblem, userNameProblem } from '../auth/authRules';
+import { AuthField, FormProblem, Refusal, useAuthSubmit } from '../auth/AuthFields';
 import { refreshSession } from '../auth/authSession';
 import { useModalDialog } from '../../ui/useModalDialog';
 
@@ -204,34 +205,20 @@ function AddUserForm({ onAdded }: { onAdded: (info: UserInfo) => void }) {
   const [role, setRole] = useState<Role>('operator');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
   const user = name.trim();
   const problem = userNameProblem(user) ?? newPasswordProblem(password, repeat);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (problem !== null || busy) return;
-    setBusy(true);
-    setRefusal(null);
-    try {
-      const info = await client['users.add']({ user, role, password });
-      setName('');
-      setPassword('');
-      setRepeat('');
-      setTouched(false);
-      onAdded(info);
-      nameRef.current?.focus();
-    } catch (error) {
-      setRefusal(toApiError(error).describe());
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { touched, setTouched, busy, refusal, submit } = useAuthSubmit(problem, async () => {
+    const info = await client['users.add']({ user, role, password });
+    setName('');
+    setPassword('');
+    setRepeat('');
+    setTouched(false);
+    onAdded(info);
+    nameRef.current?.focus();
+  });
 
   return (
     <form className="users-add" onSubmit={(e) => void submit(e)} noValidate aria-label="Add a user" data-testid="user-add-form">
@@ -316,25 +303,12 @@ function ResetPasswordDialog({ user, onClose, onDone }: { user: string; onClose:
   const ref = useModalDialog('[data-autofocus]');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
   const problem = newPasswordProblem(password, repeat);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (problem !== null || busy) return;
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await client['users.passwd']({ user, password });
-      onDone();
-    } catch (error) {
-      setRefusal(toApiError(error).describe());
-      setBusy(false);
-    }
-  };
+  const { touched, busy, refusal, submit } = useAuthSubmit(problem, async () => {
+    await client['users.passwd']({ user, password });
+    onDone();
+  });
 
   return (
     <dialog
@@ -358,47 +332,11 @@ function ResetPasswordDialog({ user, onClose, onDone }: { user: string; onClose:
           Sets a new password without the old one. {user}’s sessions elsewhere end. At least {MIN_PASSWORD} characters.
         </p>
         <div className="auth-fields">
-          <label className="auth-label" htmlFor="reset-new">
-            New
-          </label>
-          <input
-            id="reset-new"
-            data-autofocus
-            className="auth-input"
-            data-testid="reset-password-new"
-            type="password"
-            autoComplete="new-password"
-            maxLength={1024}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <label className="auth-label" htmlFor="reset-repeat">
-            Repeat
-          </label>
-          <input
-            id="reset-repeat"
-            className="auth-input"
-            data-testid="reset-password-repeat"
-            type="password"
-            autoComplete="new-password"
-            maxLength={1024}
-            value={repeat}
-            onChange={(e) => setRepeat(e.target.value)}
-          />
+          <AuthField id="reset-new" label="New" testId="reset-password-new" autofocus type="password" autoComplete="new-password" value={password} onValue={setPassword} />
+          <AuthField id="reset-repeat" label="Repeat" testId="reset-password-repeat" type="password" autoComplete="new-password" value={repeat} onValue={setRepeat} />
         </div>
-        {touched && problem !== null && (
-          <p className="field-problem auth-problem" role="alert">
-            {problem}
-          </p>
-        )}
-        {refusal !== null && (
-          <p className="auth-refusal" role="alert" data-testid="reset-password-error">
-            <span className="auth-refusal-symbol" aria-hidden="true">
-              ✕
-            </span>
-            <span>{refusal}</span>
-          </p>
-        )}
+        <FormProblem shown={touched} problem={problem} />
+        {refusal !== null && <Refusal testId="reset-password-error">{refusal}</Refusal>}
         <footer className="dialog-actions">
           <button type="button" className="btn" disabled={busy} onClick={onClose}>
             Cancel

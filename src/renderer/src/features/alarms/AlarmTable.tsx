@@ -6,7 +6,6 @@
 // Enter acknowledges the selection (or the row under the cursor),
 // Shift+F10 (or the menu key) opens the row's menu. Mouse: click selects,
 // Ctrl+click adds, Shift+click selects a range, double click acknowledges.
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   useCallback,
   useEffect,
@@ -19,7 +18,7 @@ import {
 } from 'react';
 import type { AlarmInfo } from '../../../../shared/alarms';
 import { useHmi } from '../../stores';
-import { useTagStream } from '../tags/useTagStream';
+import { cursorTarget, isMenuKey, useLiveGrid } from '../shared/liveGrid';
 import { ackSelectedIds, type ListShow } from './alarmList';
 import { AlarmRow, alarmRowId } from './AlarmRow';
 
@@ -46,24 +45,14 @@ export function AlarmTable({ rows, show, gridRef, emptyText, onAck, onMenu }: Al
   /** Where a Shift selection starts. */
   const anchor = useRef<string | null>(null);
 
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => gridRef.current,
-    estimateSize: () => ALARM_ROW_HEIGHT,
-    getItemKey: (index) => rows[index]?.id ?? index,
-    overscan: 6,
-    scrollMargin: ALARM_HEAD_HEIGHT,
-    scrollPaddingStart: ALARM_HEAD_HEIGHT,
-    directDomUpdates: true,
-    directDomUpdatesMode: 'position',
-  });
-  const items = virtualizer.getVirtualItems();
-
   // Live values for the tags of the rows in the DOM (one tag may have several alarms).
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
-  const visiblePaths = useMemo(() => [...new Set(rows.slice(first, last + 1).map((a) => a.path))], [rows, first, last]);
-  useTagStream(visiblePaths, 120);
+  const { virtualizer, items } = useLiveGrid({
+    rows,
+    gridRef,
+    rowHeight: ALARM_ROW_HEIGHT,
+    headHeight: ALARM_HEAD_HEIGHT,
+    keyOf: (a) => a.id,
+  });
 
   const cursorIndex = useMemo(() => (cursor === null ? -1 : rows.findIndex((a) => a.id === cursor)), [rows, cursor]);
 
@@ -132,7 +121,7 @@ export function AlarmTable({ rows, show, gridRef, emptyText, onAck, onMenu }: Al
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.altKey || e.metaKey) return;
-    if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+    if (isMenuKey(e)) {
       const alarm = rows[cursorIndex];
       const row = document.getElementById(alarmRowId(cursorIndex));
       if (!alarm || !row) return;
@@ -141,29 +130,15 @@ export function AlarmTable({ rows, show, gridRef, emptyText, onAck, onMenu }: Al
       onRowMenu(alarm.id, rect.left + 60, rect.bottom);
       return;
     }
-    const page = Math.max(1, Math.floor(((gridRef.current?.clientHeight ?? 0) - ALARM_HEAD_HEIGHT) / ALARM_ROW_HEIGHT) - 1);
     const at = cursorIndex;
-    const extend = e.shiftKey;
+    const target = cursorTarget(e.key, at, rows.length, gridRef.current, ALARM_ROW_HEIGHT, ALARM_HEAD_HEIGHT);
+    if (target !== null) {
+      e.preventDefault();
+      moveTo(target, e.shiftKey);
+      return;
+    }
     let handled = true;
     switch (e.key) {
-      case 'ArrowDown':
-        moveTo(at < 0 ? 0 : at + 1, extend);
-        break;
-      case 'ArrowUp':
-        moveTo(at < 0 ? 0 : at - 1, extend);
-        break;
-      case 'PageDown':
-        moveTo(at < 0 ? page : at + page, extend);
-        break;
-      case 'PageUp':
-        moveTo(at - page, extend);
-        break;
-      case 'Home':
-        moveTo(0, extend);
-        break;
-      case 'End':
-        moveTo(rows.length - 1, extend);
-        break;
       case ' ': {
         const alarm = rows[at];
         if (!alarm) break;

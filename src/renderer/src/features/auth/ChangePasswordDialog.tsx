@@ -2,10 +2,11 @@
 // twice. The runtime checks the old one (a wrong one is refused in its
 // words) and ends the user's other sessions, since a changed password is
 // often a suspected leak.
-import { useState, type FormEvent } from 'react';
-import { toApiError, useClient } from '../../api';
+import { useState } from 'react';
+import { useClient } from '../../api';
 import { useHmi } from '../../stores';
 import { useModalDialog } from '../../ui/useModalDialog';
+import { AuthField, FormProblem, Refusal, useAuthSubmit } from './AuthFields';
 import { MIN_PASSWORD, newPasswordProblem } from './authRules';
 
 export function ChangePasswordDialog() {
@@ -16,29 +17,18 @@ export function ChangePasswordDialog() {
   const [old, setOld] = useState('');
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
   const [done, setDone] = useState(false);
 
   const problem = old === '' ? 'Enter your current password' : (newPasswordProblem(password, repeat) ?? (password === old ? 'The new password is the old one' : null));
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setTouched(true);
-    if (user === null || problem !== null || busy) return;
-    setBusy(true);
-    setRefusal(null);
-    try {
-      await client['users.passwd']({ user, password, oldPassword: old });
+  const { touched, busy, refusal, submit } = useAuthSubmit(
+    user === null ? 'Log in first' : problem,
+    async () => {
+      await client['users.passwd']({ user: user ?? '', password, oldPassword: old });
       setDone(true);
-    } catch (error) {
-      setRefusal(toApiError(error).describe());
-      setOld('');
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    () => setOld(''),
+  );
 
   return (
     <dialog
@@ -79,60 +69,12 @@ export function ChangePasswordDialog() {
             For <strong>{user}</strong>. At least {MIN_PASSWORD} characters.
           </p>
           <div className="auth-fields">
-            <label className="auth-label" htmlFor="password-old">
-              Current
-            </label>
-            <input
-              id="password-old"
-              data-autofocus
-              className="auth-input"
-              data-testid="password-old"
-              type="password"
-              autoComplete="current-password"
-              maxLength={1024}
-              value={old}
-              onChange={(e) => setOld(e.target.value)}
-            />
-            <label className="auth-label" htmlFor="password-new">
-              New
-            </label>
-            <input
-              id="password-new"
-              className="auth-input"
-              data-testid="password-new"
-              type="password"
-              autoComplete="new-password"
-              maxLength={1024}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-            <label className="auth-label" htmlFor="password-repeat">
-              Repeat
-            </label>
-            <input
-              id="password-repeat"
-              className="auth-input"
-              data-testid="password-repeat"
-              type="password"
-              autoComplete="new-password"
-              maxLength={1024}
-              value={repeat}
-              onChange={(e) => setRepeat(e.target.value)}
-            />
+            <AuthField id="password-old" label="Current" testId="password-old" autofocus type="password" autoComplete="current-password" value={old} onValue={setOld} />
+            <AuthField id="password-new" label="New" testId="password-new" type="password" autoComplete="new-password" value={password} onValue={setPassword} />
+            <AuthField id="password-repeat" label="Repeat" testId="password-repeat" type="password" autoComplete="new-password" value={repeat} onValue={setRepeat} />
           </div>
-          {touched && problem !== null && (
-            <p className="field-problem auth-problem" role="alert">
-              {problem}
-            </p>
-          )}
-          {refusal !== null && (
-            <p className="auth-refusal" role="alert" data-testid="password-error">
-              <span className="auth-refusal-symbol" aria-hidden="true">
-                ✕
-              </span>
-              <span>{refusal}</span>
-            </p>
-          )}
+          <FormProblem shown={touched} problem={problem} />
+          {refusal !== null && <Refusal testId="password-error">{refusal}</Refusal>}
           <footer className="dialog-actions">
             <button type="button" className="btn" disabled={busy} onClick={close}>
               Cancel

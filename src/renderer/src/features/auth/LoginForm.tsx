@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { toApiError, useClient } from '../../api';
 import { useNow } from '../../ui/useNow';
+import { AuthField, FormProblem, Refusal } from './AuthFields';
 import { loginRefusal, userNameProblem, type LoginRefusal } from './authRules';
 import { login } from './authSession';
 
@@ -68,56 +69,17 @@ export function LoginForm({ initialUser = '', focusPassword = false, submitText 
   return (
     <form className="auth-form" onSubmit={(e) => void submit(e)} noValidate data-testid="login-form">
       <div className="auth-fields">
-        <label className="auth-label" htmlFor="login-user">
-          User
-        </label>
-        <input
-          id="login-user"
-          data-autofocus={focusPassword ? undefined : true}
-          className="auth-input"
-          data-testid="login-user"
-          autoComplete="username"
-          autoCapitalize="none"
-          spellCheck={false}
-          maxLength={64}
-          aria-invalid={touched && nameProblem !== null}
-          value={user}
-          onChange={(e) => setUser(e.target.value)}
-        />
-        <label className="auth-label" htmlFor="login-password">
-          Password
-        </label>
-        <input
-          id="login-password"
-          ref={passwordRef}
-          data-autofocus={focusPassword ? true : undefined}
-          className="auth-input"
-          data-testid="login-password"
-          type="password"
-          autoComplete="current-password"
-          maxLength={1024}
-          aria-invalid={touched && nameProblem === null && password === ''}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
+        <AuthField id="login-user" label="User" testId="login-user" autofocus={!focusPassword} autoComplete="username" aria-invalid={touched && nameProblem !== null} value={user} onValue={setUser} />
+        <AuthField id="login-password" label="Password" testId="login-password" ref={passwordRef} autofocus={focusPassword} type="password" autoComplete="current-password" aria-invalid={touched && nameProblem === null && password === ''} value={password} onValue={setPassword} />
       </div>
-      {touched && problem !== null && (
-        <p className="field-problem auth-problem" role="alert">
-          {problem}
-        </p>
-      )}
+      <FormProblem shown={touched} problem={problem} />
       {refusal !== null && (
-        <p className="auth-refusal" role="alert" data-testid="login-error" data-kind={refusal.kind}>
-          <span className="auth-refusal-symbol" data-kind={refusal.kind} aria-hidden="true">
-            {refusal.kind === 'rate_limited' ? '⧗' : '✕'}
-          </span>
-          <span>
-            {sentence(refusal.text)}
-            {refusal.kind !== 'rate_limited' && refusal.kind !== 'unauthenticated' && (
-              <span className="muted"> ({refusal.kind})</span>
-            )}
-          </span>
-        </p>
+        <Refusal testId="login-error" kind={refusal.kind}>
+          {sentence(refusal.text)}
+          {refusal.kind !== 'rate_limited' && refusal.kind !== 'unauthenticated' && (
+            <span className="muted"> ({refusal.kind})</span>
+          )}
+        </Refusal>
       )}
       <footer className="dialog-actions">
         {onCancel && (

@@ -6,13 +6,12 @@
 // Keys: ↑/↓ select, PgUp/PgDn page, Home/End jump, Enter writes the selected
 // tag if it is writable and the login may write it (otherwise the status bar
 // says who may), Shift+F10 (or the menu key) opens its context menu.
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type RefObject } from 'react';
 import type { TagInfo } from '../../../../shared/types';
 import { useHmi, writeGate } from '../../stores';
 import { showGateHint } from '../auth/gateHint';
+import { cursorTarget, isMenuKey, useLiveGrid } from '../shared/liveGrid';
 import { rowId, TagRow } from './TagRow';
-import { useTagStream } from './useTagStream';
 
 /** Must match `--row-h` and `--table-head-h` in tags.css. */
 const ROW_HEIGHT = 26;
@@ -32,24 +31,15 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
   const setStreamCount = useHmi((s) => s.setStreamCount);
   const session = useHmi((s) => s.session);
 
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => gridRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    getItemKey: (index) => rows[index]?.path ?? index,
-    overscan: 6,
-    scrollMargin: HEAD_HEIGHT,
-    scrollPaddingStart: HEAD_HEIGHT,
-    directDomUpdates: true,
-    directDomUpdatesMode: 'position',
-  });
-  const items = virtualizer.getVirtualItems();
-
   // Subscribe to exactly the rows in the DOM.
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
-  const visiblePaths = useMemo(() => rows.slice(first, last + 1).map((t) => t.path), [rows, first, last]);
-  useTagStream(visiblePaths, 120, setStreamCount);
+  const { virtualizer, items } = useLiveGrid({
+    rows,
+    gridRef,
+    rowHeight: ROW_HEIGHT,
+    headHeight: HEAD_HEIGHT,
+    keyOf: (t) => t.path,
+    onStreamCount: setStreamCount,
+  });
 
   const selectedIndex = useMemo(
     () => (selectedPath === null ? -1 : rows.findIndex((t) => t.path === selectedPath)),
@@ -78,7 +68,7 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.altKey || e.metaKey) return;
-    if (e.key === 'ContextMenu' || (e.key === 'F10' && e.shiftKey)) {
+    if (isMenuKey(e)) {
       const tag = rows[selectedIndex];
       const row = document.getElementById(rowId(selectedIndex));
       if (!tag || !row) return;
@@ -87,28 +77,15 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
       onMenu(tag.path, rect.left + 40, rect.bottom);
       return;
     }
-    const page = Math.max(1, Math.floor(((gridRef.current?.clientHeight ?? 0) - HEAD_HEIGHT) / ROW_HEIGHT) - 1);
     const at = selectedIndex;
+    const target = cursorTarget(e.key, at, rows.length, gridRef.current, ROW_HEIGHT, HEAD_HEIGHT);
+    if (target !== null) {
+      e.preventDefault();
+      select(target);
+      return;
+    }
     let handled = true;
     switch (e.key) {
-      case 'ArrowDown':
-        select(at < 0 ? 0 : at + 1);
-        break;
-      case 'ArrowUp':
-        select(at < 0 ? 0 : at - 1);
-        break;
-      case 'PageDown':
-        select(at < 0 ? page : at + page);
-        break;
-      case 'PageUp':
-        select(at - page);
-        break;
-      case 'Home':
-        select(0);
-        break;
-      case 'End':
-        select(rows.length - 1);
-        break;
       case 'Enter': {
         const tag = rows[at];
         if (!tag?.writable) break;

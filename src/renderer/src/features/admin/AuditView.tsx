@@ -271,7 +271,7 @@ const AuditRow = memo(function AuditRow({
     <div
       ref={rowRef}
       role="row"
-      className="audit-row"
+      className="log-row audit-row"
       data-index={index}
       data-testid="audit-row"
       data-seq={entry.seq}

@@ -268,7 +268,7 @@ const JournalRow = memo(function JournalRow({
     <div
       ref={rowRef}
       role="row"
-      className="journal-row"
+      className="log-row journal-row"
       data-index={index}
       data-testid="journal-row"
       data-event={entry.event}

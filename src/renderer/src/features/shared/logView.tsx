@@ -10,6 +10,7 @@ import { useDebouncedCallback } from '../../ui/useDebouncedCallback';
 import { fromLocalInput, JOURNAL_PRESETS, resolveRange, toLocalInput, type JournalRange } from '../alarms/journalRange';
 import { downloadBlob, fileStamp } from '../trends/exportTrend';
 import { formatRange } from '../trends/trendRange';
+import './logView.css';
 
 /** The most entries one query asks for. */
 export const LOG_LIMIT = 10_000;
@@ -295,17 +296,17 @@ export function LogGrid<T extends { readonly seq: number }>({ entries, kind, lab
   return (
     <div
       ref={scrollRef}
-      className={`${kind}-grid`}
+      className={`log-grid ${kind}-grid`}
       role="table"
       aria-label={label}
       aria-rowcount={entries.length + 1}
       data-testid={`${kind}-grid`}
       tabIndex={0}
     >
-      <div className={`${kind}-head`} role="row">
+      <div className={`log-head ${kind}-head`} role="row">
         {head}
       </div>
-      <div ref={virtualizer.containerRef} className={`${kind}-body`} role="rowgroup">
+      <div ref={virtualizer.containerRef} className={`log-body ${kind}-body`} role="rowgroup">
         {items.map((item) => {
           const entry = entries[item.index];
           return entry ? row(entry, item.index, virtualizer.measureElement, item.key) : null;

@@ -175,7 +175,7 @@ export function AlarmTable({ rows, show, gridRef, emptyText, onAck, onMenu }: Al
   return (
     <div
       ref={gridRef}
-      className="alarm-grid"
+      className="live-grid alarm-grid"
       role="grid"
       aria-label={show === 'active' ? 'Active alarms' : 'Shelved and hidden alarms'}
       aria-multiselectable="true"
@@ -186,7 +186,7 @@ export function AlarmTable({ rows, show, gridRef, emptyText, onAck, onMenu }: Al
       tabIndex={0}
       onKeyDown={onKeyDown}
     >
-      <div className="alarm-head" role="row" aria-rowindex={1}>
+      <div className="live-head alarm-head" role="row" aria-rowindex={1}>
         <span role="columnheader" className="cell acell-prio" title="Priority">
           Pri
         </span>
@@ -215,7 +215,7 @@ export function AlarmTable({ rows, show, gridRef, emptyText, onAck, onMenu }: Al
           {show === 'hidden' ? 'Hidden because' : 'Flags'}
         </span>
       </div>
-      <div ref={virtualizer.containerRef} className="alarm-body" role="rowgroup">
+      <div ref={virtualizer.containerRef} className="live-body alarm-body" role="rowgroup">
         {items.map((item) => {
           const alarm = rows[item.index];
           if (!alarm) return null;

@@ -62,13 +62,13 @@ export function HistorianStatusMark() {
   const view = useHistorianView();
   return (
     <div
-      className="historian-status"
+      className="header-mark historian-status"
       data-testid="historian-status"
       data-state={view.state}
       role="status"
       title={view.title}
     >
-      <span className="historian-symbol" aria-hidden="true">
+      <span className="header-mark-symbol historian-symbol" aria-hidden="true">
         {view.symbol}
       </span>
       <span>{view.text}</span>

@@ -4,6 +4,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, type KeyboardEvent, type RefObject } from 'react';
 import { useTagStream } from '../tags/useTagStream';
+import './liveGrid.css';
 
 interface LiveGridOptions<T extends { readonly path: string }> {
   readonly rows: readonly T[];

@@ -103,7 +103,7 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
   return (
     <div
       ref={gridRef}
-      className="tag-grid"
+      className="live-grid tag-grid"
       role="grid"
       aria-label="Tags"
       aria-rowcount={rows.length + 1}
@@ -111,7 +111,7 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
       tabIndex={0}
       onKeyDown={onKeyDown}
     >
-      <div className="tag-head" role="row" aria-rowindex={1}>
+      <div className="live-head tag-head" role="row" aria-rowindex={1}>
         <span role="columnheader" className="cell cell-path">
           Path
         </span>
@@ -134,7 +134,7 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
           <span className="visually-hidden">Action</span>
         </span>
       </div>
-      <div ref={virtualizer.containerRef} className="tag-body" role="rowgroup">
+      <div ref={virtualizer.containerRef} className="live-body tag-body" role="rowgroup">
         {items.map((item) => {
           const tag = rows[item.index];
           if (!tag) return null;

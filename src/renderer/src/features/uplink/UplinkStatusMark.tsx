@@ -19,7 +19,7 @@ export function UplinkStatusMark() {
   const queued = error === null ? headerQueue(status?.queue ?? null) : null;
   return (
     <div
-      className="uplink-status"
+      className="header-mark uplink-status"
       data-testid="uplink-status"
       data-state={view.state}
       data-severity={view.severity}
@@ -28,7 +28,7 @@ export function UplinkStatusMark() {
       role="status"
       title={view.title}
     >
-      <span className="uplink-symbol" aria-hidden="true">
+      <span className="header-mark-symbol uplink-symbol" aria-hidden="true">
         {view.symbol}
       </span>
       <span className="uplink-text">{view.text}</span>

@@ -1,7 +1,10 @@
 // Store-and-forward end to end: the demo plant publishes to Mosquitto, the
-// broker goes away for 30 seconds and comes back; every change made during
-// the outage arrives once, in order, marked historical, and matches what the
+// broker stops for 30 seconds and comes back; every change made during the
+// outage arrives once, in order, marked historical, and matches what the
 // historian recorded. Then a restart of the application with a full queue.
+// The application reaches the broker through a proxy the test holds shut
+// until the independent subscriber is back, so the subscriber cannot miss
+// the new births (a race of the test, not of the product).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +13,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { demoProjectOnFreePort } from '../../../scripts/serveProcess.mjs';
 import { startApp, type App } from '../../../src/main/app';
 import { Mosquitto } from '../../helpers/mosquitto';
+import { TcpProxy } from '../../helpers/tcpProxy';
 import { SparkplugListener, type HeardMetric } from '../../helpers/sparkplugListener';
 import { waitFor } from '../../helpers/waitFor';
 
@@ -45,20 +49,26 @@ function levelMetrics(listener: SparkplugListener, from = 0): HeardMetric[] {
 describe('store-and-forward through a broker outage', () => {
   let broker: Mosquitto;
   let app: App;
+  /** Between the application and the broker: cut, the broker is unreachable for the application only. */
+  let link: TcpProxy;
 
   it(
     'delivers every change made during a 30 s outage once, in order, historical, as the historian recorded it',
     async () => {
       broker = await Mosquitto.start();
       cleanups.push(() => broker.stop());
+      link = await TcpProxy.start(broker.port);
+      cleanups.push(() => link.cut());
+      // The subscriber talks to the broker directly, the application through the proxy.
       const listener = await SparkplugListener.connect(broker.url);
       cleanups.push(() => listener.close());
-      app = await startApp(await demoWithUplink(broker.url));
+      app = await startApp(await demoWithUplink(`mqtt://127.0.0.1:${link.port}`));
       cleanups.push(() => app.stop());
       await listener.next('DBIRTH', 'the demo plant born', 15_000);
       await waitFor(() => levelMetrics(listener).length > 3, 'live level data', 10_000);
 
       await broker.pause();
+      await link.cut();
       const down = Date.now();
       await waitFor(() => app.runtime.uplink!.status().state === 'offline', 'the uplink offline', 5000);
       await new Promise((r) => setTimeout(r, OUTAGE_MS));
@@ -66,7 +76,10 @@ describe('store-and-forward through a broker outage', () => {
       expect(queued.depth).toBeGreaterThan(10);
       const up = Date.now();
       await broker.resume();
+      await waitFor(() => listener.client.connected, 'the subscriber back', 10_000);
+      await listener.client.subscribeAsync('spBv1.0/#', { qos: 1 });
       const heardFrom = listener.heard.length;
+      await link.restore();
       await waitFor(() => app.runtime.uplink!.status().state === 'online', 'the uplink back', 35_000);
       await waitFor(() => app.runtime.uplink!.status().queue!.depth === 0, 'the queue drained', 30_000);
       await new Promise((r) => setTimeout(r, 500));
@@ -104,15 +117,15 @@ describe('store-and-forward through a broker outage', () => {
     async () => {
       const setup = { projectFile: app.projectFile, dataDir: app.dataDir };
       const before = app.runtime.uplink!.status().queue!.bufferedMetrics;
-      await broker.pause();
+      await link.cut();
       await waitFor(() => app.runtime.uplink!.status().state === 'offline', 'offline', 5000);
       await waitFor(() => app.runtime.uplink!.status().queue!.bufferedMetrics >= before + 10, 'changes queued', 15_000);
       await app.stop();
       const buffered = app.runtime.uplink!.status().queue!.bufferedMetrics - before;
 
-      await broker.resume();
       const listener = await SparkplugListener.connect(broker.url);
       cleanups.push(() => listener.close());
+      await link.restore();
       const second = await startApp(setup);
       cleanups.push(() => second.stop());
       expect(second.runtime.uplink!.status().queue!.depth).toBeGreaterThan(0);

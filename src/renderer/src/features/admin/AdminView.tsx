@@ -6,6 +6,7 @@ import { can, useHmi, type AdminTab } from '../../stores';
 import { AuditView } from './AuditView';
 import { UsersView } from './UsersView';
 import './admin.css';
+import '../../ui/screenTabs.css';
 
 const TABS: readonly { tab: AdminTab; label: string; permission: 'users.manage' | 'audit.read' }[] = [
   { tab: 'users', label: 'Users', permission: 'users.manage' },
@@ -32,22 +33,22 @@ export function AdminView() {
 
   if (tab === undefined) {
     return (
-      <section className="admin" aria-label="Admin" data-testid="admin-view">
+      <section className="screen admin" aria-label="Admin" data-testid="admin-view">
         <p className="alarm-empty">This login may neither manage users nor read the audit trail.</p>
       </section>
     );
   }
 
   return (
-    <section className="admin" aria-label="Admin" data-testid="admin-view">
-      <nav className="admin-tabs" role="tablist" aria-label="Admin views">
+    <section className="screen admin" aria-label="Admin" data-testid="admin-view">
+      <nav className="screen-tabs admin-tabs" role="tablist" aria-label="Admin views">
         {tabs.map(({ tab: t, label }) => (
           <button
             key={t}
             id={`admin-tab-${t}`}
             type="button"
             role="tab"
-            className="admin-tab"
+            className="screen-tab admin-tab"
             data-testid={`admin-tab-${t}`}
             aria-selected={tab === t}
             aria-controls={`admin-panel-${t}`}
@@ -59,7 +60,7 @@ export function AdminView() {
           </button>
         ))}
       </nav>
-      <div className="admin-panel" id={`admin-panel-${tab}`} role="tabpanel" aria-labelledby={`admin-tab-${tab}`}>
+      <div className="screen-panel admin-panel" id={`admin-panel-${tab}`} role="tabpanel" aria-labelledby={`admin-tab-${tab}`}>
         {tab === 'users' ? <UsersView /> : <AuditView />}
       </div>
     </section>

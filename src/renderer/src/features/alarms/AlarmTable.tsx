@@ -18,7 +18,7 @@ import {
 } from 'react';
 import type { AlarmInfo } from '../../../../shared/alarms';
 import { useHmi } from '../../stores';
-import { cursorTarget, isMenuKey, useLiveGrid } from '../shared/liveGrid';
+import { cursorTarget, isMenuKey, rowMenuPoint, useLiveGrid } from '../shared/liveGrid';
 import { ackSelectedIds, type ListShow } from './alarmList';
 import { AlarmRow, alarmRowId } from './AlarmRow';
 
@@ -123,11 +123,10 @@ export function AlarmTable({ rows, show, gridRef, emptyText, onAck, onMenu }: Al
     if (e.altKey || e.metaKey) return;
     if (isMenuKey(e)) {
       const alarm = rows[cursorIndex];
-      const row = document.getElementById(alarmRowId(cursorIndex));
-      if (!alarm || !row) return;
+      const point = rowMenuPoint(alarmRowId(cursorIndex), 60);
+      if (!alarm || !point) return;
       e.preventDefault();
-      const rect = row.getBoundingClientRect();
-      onRowMenu(alarm.id, rect.left + 60, rect.bottom);
+      onRowMenu(alarm.id, point.x, point.y);
       return;
     }
     const at = cursorIndex;

@@ -11,6 +11,7 @@ import { AlarmListView } from './AlarmListView';
 import { JournalView } from './JournalView';
 import { KpiView } from './KpiView';
 import './alarms.css';
+import '../../ui/screenTabs.css';
 
 const TABS: readonly { tab: AlarmTab; label: string }[] = [
   { tab: 'active', label: 'Active' },
@@ -46,15 +47,15 @@ export function AlarmsView() {
   };
 
   return (
-    <section className="alarms" aria-label="Alarms" data-testid="alarms-view">
-      <nav className="alarm-tabs" role="tablist" aria-label="Alarm views">
+    <section className="screen alarms" aria-label="Alarms" data-testid="alarms-view">
+      <nav className="screen-tabs alarm-tabs" role="tablist" aria-label="Alarm views">
         {TABS.map(({ tab: t, label }) => (
           <button
             key={t}
             id={`alarm-tab-${t}`}
             type="button"
             role="tab"
-            className="alarm-tab"
+            className="screen-tab alarm-tab"
             data-testid={`alarm-tab-${t}`}
             aria-selected={tab === t}
             aria-controls={`alarm-panel-${t}`}
@@ -73,7 +74,7 @@ export function AlarmsView() {
           </button>
         ))}
       </nav>
-      <div className="alarm-panel" id={`alarm-panel-${tab}`} role="tabpanel" aria-labelledby={`alarm-tab-${tab}`}>
+      <div className="screen-panel alarm-panel" id={`alarm-panel-${tab}`} role="tabpanel" aria-labelledby={`alarm-tab-${tab}`}>
         {tab === 'active' || tab === 'hidden' ? (
           <AlarmListView key={tab} show={tab} />
         ) : tab === 'journal' ? (

@@ -83,3 +83,9 @@ export function cursorTarget(
       return null;
   }
 }
+
+/** Where a row's context menu opens from the keyboard (Shift+F10): under the row, a little in; null when the row is not rendered. */
+export function rowMenuPoint(rowElementId: string, indent: number): { x: number; y: number } | null {
+  const rect = document.getElementById(rowElementId)?.getBoundingClientRect();
+  return rect ? { x: rect.left + indent, y: rect.bottom } : null;
+}

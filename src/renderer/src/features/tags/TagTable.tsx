@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent, type RefOb
 import type { TagInfo } from '../../../../shared/types';
 import { useHmi, writeGate } from '../../stores';
 import { showGateHint } from '../auth/gateHint';
-import { cursorTarget, isMenuKey, useLiveGrid } from '../shared/liveGrid';
+import { cursorTarget, isMenuKey, rowMenuPoint, useLiveGrid } from '../shared/liveGrid';
 import { rowId, TagRow } from './TagRow';
 
 /** Must match `--row-h` and `--table-head-h` in tags.css. */
@@ -70,11 +70,10 @@ export function TagTable({ rows, gridRef, emptyText, onMenu }: TagTableProps) {
     if (e.altKey || e.metaKey) return;
     if (isMenuKey(e)) {
       const tag = rows[selectedIndex];
-      const row = document.getElementById(rowId(selectedIndex));
-      if (!tag || !row) return;
+      const point = rowMenuPoint(rowId(selectedIndex), 40);
+      if (!tag || !point) return;
       e.preventDefault();
-      const rect = row.getBoundingClientRect();
-      onMenu(tag.path, rect.left + 40, rect.bottom);
+      onMenu(tag.path, point.x, point.y);
       return;
     }
     const at = selectedIndex;

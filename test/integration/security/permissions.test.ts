@@ -67,7 +67,7 @@ beforeAll(async () => {
   const modbusPort = await device.listen();
   runtime = new Runtime(
     parseProject(`
-devices: [{ name: plc, driver: modbus-tcp, host: 127.0.0.1, port: ${modbusPort}, pollMs: 50 }]
+devices: [{ name: plc, driver: modbus-tcp, host: 127.0.0.1, port: ${modbusPort}, pollMs: 50, timeoutMs: 2000 }]
 tags:
   - { path: Area/Level, device: plc, address: "HR:0", writable: true, alarms: [{ kind: hi, limit: 50, priority: 1 }] }
 `),
@@ -77,7 +77,11 @@ tags:
   const server = createHttpTransport({ dispatch: dispatchFor(runtime), openSession: (send, caller) => runtime.openSession(send, caller) });
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   port = (server.address() as AddressInfo).port;
-  close = () => new Promise((resolve) => server.close(() => resolve()));
+  // Keep-alive sockets would hold close() open. (The device has a 2 s timeout: on a busy machine, with the fuzzers beside this file, a slow poll is not a lost link.)
+  close = () => new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
   for (const role of ROLES_UNDER_TEST) {
     const login = await call('auth.login', { user: role, password: PASSWORD });
     tokens.set(role, (login.body as unknown as { token: string }).token);

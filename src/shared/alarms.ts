@@ -95,6 +95,8 @@ export interface AlarmsChanged {
   readonly instruments: InstrumentStatus[];
   /** Whether the journal reaches its disk. */
   readonly journal: JournalStatus;
+  /** The batch lists every alarm (the first one, and after the configuration changed): alarms not in it are gone. */
+  readonly complete?: boolean;
 }
 
 /** The alarm journal's file: whether entries reach the disk. */
@@ -121,6 +123,8 @@ export const JOURNAL_EVENTS = [
   'unsuppressed',
   'out_of_service',
   'in_service',
+  /** The alarm left the configuration while running (its tag removed, or the alarm redefined). */
+  'removed',
 ] as const;
 export type JournalEvent = (typeof JOURNAL_EVENTS)[number];
 

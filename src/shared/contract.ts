@@ -42,9 +42,13 @@ export const tagPathSchema = z
 /** A folder prefix; '' is the root. */
 const folderSchema = z.string().max(MAX_PATH);
 
+/** Text values (S7 and ADS strings, OPC UA strings) are bounded: no PLC string is longer. */
+export const MAX_TEXT_VALUE = 4096;
+
 const tagScalarSchema = z.union([
   z.number().refine(Number.isFinite, 'value must be a finite number'),
   z.boolean(),
+  z.string().max(MAX_TEXT_VALUE, `a text value is at most ${MAX_TEXT_VALUE} characters`),
 ]);
 
 /**

@@ -18,25 +18,58 @@ export type QualityReason =
   | 'sensor_failure'
   | 'config_error'
   | 'last_known_value'
-  | 'waiting_for_initial_data';
+  | 'waiting_for_initial_data'
+  /** A 64-bit integer beyond ±(2^53 − 1): the value is the nearest double, not the exact integer. */
+  | 'precision_lost';
+
+/**
+ * The protocol's own status code behind a quality, where it has one: an OPC
+ * UA StatusCode (`BadNodeIdUnknown`, 0x80340000), a Modbus exception code
+ * (`IllegalDataAddress`, 2), an ADS error code. Our `status` and `reason`
+ * are what every screen understands; the code is what a commissioning
+ * engineer looks up in the vendor's manual.
+ */
+export interface ProtocolCode {
+  readonly value: number;
+  readonly name: string;
+}
 
 export interface Quality {
   readonly status: QualityStatus;
   readonly reason?: QualityReason;
+  readonly code?: ProtocolCode;
 }
 
-export type TagScalar = number | boolean;
+/**
+ * A tag's value. 64-bit integers are numbers while they are exact (within
+ * ±(2^53 − 1)); beyond, the number is the nearest double and the quality is
+ * Uncertain with the reason `precision_lost`, so a trend still draws it and
+ * nobody mistakes it for the exact count.
+ */
+export type TagScalar = number | boolean | string;
 
 /** A tag's current value as every consumer sees it. */
 export interface TagValue {
   /** null until the first read, or when the reading could not be decoded. */
   readonly value: TagScalar | null;
   readonly quality: Quality;
-  /** Source timestamp: the scheduled poll tick the value belongs to (ms since epoch). */
+  /** Source timestamp (ms since epoch): the device's own where it stamps values, else the poll tick the value belongs to. */
   readonly ts: number;
+  /** The server's timestamp, where the protocol has one (OPC UA, Sparkplug's payload time). */
+  readonly serverTs?: number;
 }
 
-export type TagDataType = 'bool' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
+export const TAG_DATA_TYPES = ['bool', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64', 'string'] as const;
+export type TagDataType = (typeof TAG_DATA_TYPES)[number];
+
+/** Whether values of the type are numbers (scaled, trended, compared with limits). */
+export function isNumericType(type: TagDataType): boolean {
+  return type !== 'bool' && type !== 'string';
+}
+
+export function isIntegerType(type: TagDataType): boolean {
+  return type === 'int16' || type === 'uint16' || type === 'int32' || type === 'uint32' || type === 'int64' || type === 'uint64';
+}
 
 export interface TagInfo extends TagValue {
   readonly path: string;
@@ -57,6 +90,21 @@ export type BrowseNode =
 
 export type DeviceState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
 
+/**
+ * One figure a protocol has of its device beyond the common ones (Modbus:
+ * blocks per scan, overruns; Sparkplug: messages, edge nodes; OPC UA:
+ * monitored items …). The device panel shows each by its label.
+ */
+export interface DriverFigure {
+  /** Stable name for scripts and tests (`blocksPerScan`). */
+  readonly key: string;
+  readonly label: string;
+  readonly value: number | string | null;
+  readonly unit?: string;
+  /** Shown as abnormal (overruns above zero …). */
+  readonly abnormal?: boolean;
+}
+
 /** What a driver reports of its device; the runtime adds the NE107 status. */
 export interface DriverStatus {
   readonly name: string;
@@ -69,13 +117,13 @@ export interface DriverStatus {
   readonly timeouts: number;
   readonly reconnects: number;
   readonly tagCount: number;
-  /** Blocks the planner reads per scan. */
-  readonly blocksPerScan: number;
-  /** Duration of the last complete scan, ms. */
-  readonly lastScanMs: number | null;
-  /** Poll ticks skipped because a scan took longer than the poll period. */
-  readonly overruns: number;
-  readonly pollMs: number;
+  /** The protocol's own figures. */
+  readonly details: readonly DriverFigure[];
+}
+
+/** A figure of a device's details by its key; undefined when the driver has none. */
+export function detailOf(status: Pick<DriverStatus, 'details'>, key: string): DriverFigure['value'] | undefined {
+  return status.details.find((figure) => figure.key === key)?.value;
 }
 
 export interface DeviceInfo extends DriverStatus {
@@ -104,7 +152,8 @@ export interface SimulatorStatus {
 export const GOOD: Quality = Object.freeze({ status: 'good' });
 
 export function qualityEquals(a: Quality, b: Quality): boolean {
-  return a.status === b.status && a.reason === b.reason;
+  if (a === b) return true;
+  return a.status === b.status && a.reason === b.reason && a.code?.value === b.code?.value && a.code?.name === b.code?.name;
 }
 
 /**

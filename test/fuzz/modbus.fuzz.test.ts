@@ -15,6 +15,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseProject } from '../../src/main/runtime/project/load';
 import { Runtime } from '../../src/main/runtime/runtime';
+import { detailOf } from '../../src/shared/types';
 import type { EngineTag } from '../../src/main/runtime/tags/engine';
 import { MISBEHAVIOURS, RawModbusServer, type Misbehaviour } from '../helpers/rawModbusServer';
 import { Dice, seedFor } from './hostile';
@@ -290,7 +291,7 @@ describe('Modbus TCP driver against hostile devices', () => {
 
     const infos = plant.runtime.devices();
     const requests = devices.reduce((n, device) => n + device.server.log.length, 0);
-    const scans = infos.reduce((n, info) => n + Math.round(info.requests / Math.max(1, info.blocksPerScan)), 0);
+    const scans = infos.reduce((n, info) => n + Math.round(info.requests / Math.max(1, Number(detailOf(info, 'blocksPerScan')))), 0);
     const frames: Record<string, number> = {};
     for (const device of devices) for (const [kind, n] of Object.entries(device.server.frames)) frames[kind] = (frames[kind] ?? 0) + n;
     const sum = (key: 'errors' | 'timeouts' | 'reconnects') => infos.reduce((n, info) => n + info[key], 0);

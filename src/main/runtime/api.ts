@@ -3,7 +3,7 @@
 // that a tag exists, is writable, and that the value fits it.
 import { ContractFailure, type Caller, type Handlers } from '../../shared/contract';
 import { browseChildren, isUnder } from '../../shared/tagPath';
-import type { TagScalar } from '../../shared/types';
+import { isIntegerType, type TagScalar } from '../../shared/types';
 import type { UplinkStatus } from '../../shared/uplink';
 import { DeviceError } from './drivers/driver';
 import type { Runtime, SimulatorControl } from './runtime';
@@ -16,7 +16,6 @@ import { guardHandlers } from './security/guard';
 import { securityHandlers } from './security/handlers';
 import { RUNTIME_CALLER } from './security/security';
 
-const INTEGER_TYPES = new Set(['int16', 'uint16', 'int32', 'uint32']);
 
 /** The handlers, each behind the permission its method declares (see security/guard.ts). */
 export function createHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Handlers {
@@ -59,7 +58,7 @@ function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined
     'tags.list': ({ folder, search }) => {
       const needle = search?.toLowerCase() ?? '';
       const out = [];
-      for (const tag of engine.tags) {
+      for (const tag of engine.live()) {
         if (folder && !isUnder(tag.def.path, folder)) continue;
         if (needle && !tag.def.path.toLowerCase().includes(needle)) continue;
         out.push({ ...engine.info(tag), ne107: runtime.alarms.tagNe107(tag) });
@@ -88,6 +87,7 @@ function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined
       const before = tag.value;
       const driver = runtime.drivers.get(tag.def.device);
       if (!driver) throw new ContractFailure('internal', `${path} has no driver`);
+      if (!driver.write) throw new ContractFailure('not_writable', `${path}: the ${tag.def.device} driver cannot write`);
       const raw = toRaw(tag, value);
       const started = Date.now();
       try {
@@ -237,9 +237,13 @@ function toRaw(tag: EngineTag, value: TagScalar): TagScalar {
     if (value === 0 || value === 1) return value === 1;
     throw new ContractFailure('invalid_request', `${path} is a bool: write true or false, not ${value}`);
   }
+  if (dataType === 'string') {
+    if (typeof value === 'string') return value;
+    throw new ContractFailure('invalid_request', `${path} is text: write a string, not ${String(value)}`);
+  }
   if (typeof value !== 'number') {
-    throw new ContractFailure('invalid_request', `${path} is a ${dataType}: write a number, not ${String(value)}`);
+    throw new ContractFailure('invalid_request', `${path} is a ${dataType}: write a number, not ${JSON.stringify(value)}`);
   }
   const raw = tag.scaler.toRaw(value);
-  return INTEGER_TYPES.has(dataType) ? Math.round(raw) : raw;
+  return isIntegerType(dataType) ? Math.round(raw) : raw;
 }

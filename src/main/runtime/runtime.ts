@@ -4,9 +4,12 @@
 import { methods, type Caller, type Handlers, type MethodName } from '../../shared/contract';
 import type { DeviceInfo, SimulatorFaultKind, SimulatorStatus } from '../../shared/types';
 import { createHandlers } from './api';
-import type { Driver, DriverSink } from './drivers/driver';
-import { DriverFactory } from './drivers/index';
+import type { Driver, DriverEvent } from './drivers/driver';
+import { DeviceDrivers, type UnboundTag } from './deviceDrivers';
 import type { Project } from './project/validate';
+import { changedProject, type ChangeSet } from './project/changeSet';
+import type { EngineTag } from './tags/engine';
+import type { TagDefinition } from './tags/definition';
 import { ClientSession, type EventSend, type EventSources } from './sessions';
 import { TagEngine } from './tags/engine';
 import { ChangeFanout } from './tags/fanout';
@@ -52,9 +55,25 @@ export function passwordOf(password: { readonly secret: string } | string | unde
   return typeof password === 'string' ? password : secret(password.secret);
 }
 
+/** What a change set did. */
+export interface ChangeSummary {
+  readonly devices: { readonly added: number; readonly updated: number; readonly removed: number };
+  readonly tags: { readonly added: number; readonly updated: number; readonly removed: number };
+  /** Tags a driver could not bind, and why (they are Bad with config_error). */
+  readonly unbound: readonly UnboundTag[];
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Whether a tag's definition is unchanged (its parsed address follows from the rest). */
+function sameDefinition(a: TagDefinition, b: TagDefinition): boolean {
+  return sameJson({ ...a, parsedAddress: undefined }, { ...b, parsedAddress: undefined });
+}
+
 export class Runtime implements EventSources {
   readonly engine: TagEngine;
-  readonly drivers = new Map<string, Driver>();
   readonly handlers: Handlers;
   readonly historian: Historian | null;
   readonly trendViews: TrendViews;
@@ -65,38 +84,31 @@ export class Runtime implements EventSources {
   /** Event streams opened with a login, by its token. */
   private readonly streamsOf = new Map<string, Set<ClientSession>>();
   private readonly fanout: ChangeFanout;
-  private readonly factory: DriverFactory;
+  private readonly devicesOf: DeviceDrivers;
+  private readonly driverEventListeners = new Set<(device: string, event: DriverEvent) => void>();
+  /** Change sets run one after another. */
+  private changing: Promise<unknown> = Promise.resolve();
+  private current: Project;
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
   private statusTimer: NodeJS.Timeout | null = null;
   private readonly statusIntervalMs: number;
   private started = false;
 
   constructor(
-    readonly project: Project,
-    options: RuntimeOptions = {},
+    project: Project,
+    private readonly options: RuntimeOptions = {},
   ) {
+    this.current = project;
     this.engine = new TagEngine(project.tags);
     const secret = (name: string): string => {
       if (!options.secrets) throw new Error(`the project needs the secret "${name}", and no secret store is open`);
       return options.secrets(name);
     };
-    this.factory = new DriverFactory(secret);
     this.fanout = new ChangeFanout(this.engine, options.changeIntervalMs ?? 50);
     this.statusIntervalMs = options.statusIntervalMs ?? 250;
-    const sink: DriverSink = {
-      reading: (id, raw, quality, ts) => this.engine.ingest(id, raw, quality, ts),
-      qualityOf: (ids, quality, ts) => this.engine.setQualityOf(ids, quality, ts),
-      statusChanged: () => {
-        this.uplink?.devicesChanged();
-        this.scheduleStatus();
-      },
-    };
-    for (const device of project.devices) {
-      const tags = this.engine.tags
-        .filter((tag) => tag.def.device === device.name)
-        .map((tag) => ({ id: tag.id, address: tag.def.address }));
-      this.drivers.set(device.name, this.factory.create(device, tags, sink));
-    }
+    this.devicesOf = new DeviceDrivers(this.engine, secret, (device, event) => this.driverEvent(device, event));
+    const byDevice = this.tagsByDevice();
+    for (const device of project.devices) this.devicesOf.add(device, byDevice.get(device.name) ?? []);
     this.historian =
       options.historian && project.historian.enabled
         ? new Historian(options.review ? null : this.engine, {
@@ -143,20 +155,31 @@ export class Runtime implements EventSources {
     this.handlers = createHandlers(this, options.simulator);
   }
 
+  /** The project as it stands now (change sets replace it). */
+  get project(): Project {
+    return this.current;
+  }
+
+  /** Each device's driver, by device name. */
+  get drivers(): ReadonlyMap<string, Driver> {
+    return this.devicesOf.drivers;
+  }
+
   start(): void {
     if (this.started) return;
     this.started = true;
     this.historian?.start();
     this.alarms.start();
     this.uplink?.start();
-    for (const driver of this.drivers.values()) driver.start();
+    this.devicesOf.start();
   }
 
   async stop(): Promise<void> {
     this.started = false;
     // Before the drivers: a shutdown is not a plant fault, and must not raise quality alarms.
     this.alarms.stop();
-    await Promise.all([...this.drivers.values()].map((driver) => this.factory.dispose(driver)));
+    await this.changing.catch(() => undefined);
+    await this.devicesOf.stop();
     // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
     this.engine.flush();
     await Promise.all([this.historian?.stop(), this.uplink?.stop()]);
@@ -168,10 +191,110 @@ export class Runtime implements EventSources {
   }
 
   devices(): DeviceInfo[] {
-    return [...this.drivers.values()].map((driver) => {
-      const info = driver.info();
-      return { ...info, ne107: this.alarms.deviceNe107(info.name, info.status) };
+    return this.devicesOf.statuses().map((info) => ({ ...info, ne107: this.alarms.deviceNe107(info.name, info.status) }));
+  }
+
+  /** Typed events of every driver (link, bindings, metadata, address space), by device name. */
+  onDriverEvent(listener: (device: string, event: DriverEvent) => void): () => void {
+    this.driverEventListeners.add(listener);
+    return () => this.driverEventListeners.delete(listener);
+  }
+
+  /**
+   * Applies a change set to the running runtime: devices and tags added,
+   * updated and removed, with their alarms, history and uplink births. The
+   * whole set is checked first; any problem refuses all of it (a
+   * ChangeSetError naming every problem) and nothing changes.
+   */
+  applyChanges(changes: ChangeSet): Promise<ChangeSummary> {
+    const run = this.changing.catch(() => undefined).then(() => {
+      if (this.options.review || !this.current.source) throw new Error('this runtime cannot change: it is an offline review');
+      return this.reconfigure(changedProject(this.current.source, changes));
     });
+    this.changing = run;
+    return run;
+  }
+
+  private async reconfigure(next: Project): Promise<ChangeSummary> {
+    const before = this.current;
+    const oldDevices = new Map(before.devices.map((device) => [device.name, device]));
+    const newDevices = new Map(next.devices.map((device) => [device.name, device]));
+    const restarted = new Set<string>();
+    const devices = { added: 0, updated: 0, removed: 0 };
+    for (const [name, device] of oldDevices) {
+      const now = newDevices.get(name);
+      if (!now) devices.removed++;
+      else if (!sameJson(now, device)) devices.updated++;
+      else continue;
+      restarted.add(name);
+      await this.devicesOf.remove(name);
+    }
+
+    // The tags: the engine first, so every consumer below sees the new set.
+    const oldTags = new Map(before.tags.map((def) => [def.path, def]));
+    const newTags = new Map(next.tags.map((def) => [def.path, def]));
+    const tags = { added: 0, updated: 0, removed: 0 };
+    const perDevice = new Map<string, { added: EngineTag[]; removed: number[] }>();
+    const on = (device: string) => {
+      let entry = perDevice.get(device);
+      if (!entry) perDevice.set(device, (entry = { added: [], removed: [] }));
+      return entry;
+    };
+    const gone: EngineTag[] = [];
+    for (const [path, def] of oldTags) {
+      const tag = this.engine.find(path)!;
+      const now = newTags.get(path);
+      if (now && sameDefinition(now, def)) continue;
+      on(def.device).removed.push(tag.id);
+      if (!now) {
+        gone.push(tag);
+        tags.removed++;
+      } else {
+        this.engine.redefine(tag, now);
+        on(now.device).added.push(tag);
+        tags.updated++;
+      }
+    }
+    this.engine.remove(gone);
+    const fresh = this.engine.add(next.tags.filter((def) => !oldTags.has(def.path)));
+    for (const tag of fresh) on(tag.def.device).added.push(tag);
+    tags.added = fresh.length;
+    this.current = next;
+
+    // The drivers: new and changed devices start with all their tags; the others take their share of the change.
+    const byDevice = this.tagsByDevice();
+    for (const [name, device] of newDevices) {
+      if (oldDevices.has(name) && !restarted.has(name)) continue;
+      if (!oldDevices.has(name)) devices.added++;
+      this.devicesOf.add(device, byDevice.get(name) ?? []);
+    }
+    const unbound: UnboundTag[] = [];
+    for (const [name, change] of perDevice) {
+      if (!restarted.has(name) && newDevices.has(name)) unbound.push(...(await this.devicesOf.retag(name, change)));
+    }
+
+    this.historian?.setTags(historizedTags(next.tags, next.historian));
+    this.alarms.reconfigure(this.options.review ? [] : next.alarms);
+    if (tags.added + tags.updated + tags.removed > 0) this.uplink?.tagsChanged();
+    this.uplink?.devicesChanged();
+    this.scheduleStatus();
+    return { devices, tags, unbound };
+  }
+
+  private tagsByDevice(): Map<string, EngineTag[]> {
+    const byDevice = new Map<string, EngineTag[]>();
+    for (const tag of this.engine.live()) {
+      const list = byDevice.get(tag.def.device);
+      if (list) list.push(tag);
+      else byDevice.set(tag.def.device, [tag]);
+    }
+    return byDevice;
+  }
+
+  private driverEvent(device: string, event: DriverEvent): void {
+    if (event.type === 'link') this.uplink?.devicesChanged();
+    this.scheduleStatus();
+    for (const listener of this.driverEventListeners) listener(device, event);
   }
 
   /** A client's event subscriptions; close it when the client goes. Subscribing needs the caller to be allowed to look. */

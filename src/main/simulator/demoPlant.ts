@@ -68,6 +68,7 @@ function toRaw(bound: BoundSignal, value: number | boolean): TagScalar {
 }
 
 function fromRaw(bound: BoundSignal, raw: TagScalar): number | boolean {
+  if (typeof raw === 'string') throw new RangeError(`${bound.def.name} takes a number, not text`);
   return typeof raw === 'boolean' ? raw : raw / (bound.def.rawPerUnit ?? 1);
 }
 

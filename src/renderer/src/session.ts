@@ -135,7 +135,7 @@ export function startSession(client: ScadaClient): () => void {
     {},
     (batch) => {
       if (typeof batch !== 'object' || batch === null) return;
-      store.getState().applyAlarmBatch(batch, alarmsFirstBatch);
+      store.getState().applyAlarmBatch(batch, alarmsFirstBatch || batch.complete === true);
       alarmsFirstBatch = false;
     },
     { onError: (error) => store.getState().setAlarmsError(describe(error)) },

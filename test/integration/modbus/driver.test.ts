@@ -95,7 +95,7 @@ describe('Modbus driver against a test server', () => {
     server.registers[75] = 3;
     server.registers[79] = 4;
     await waitFor(() => quality(runtime, 'H/D').status === 'good', 'the tags around the hole');
-    expect(quality(runtime, 'H/Hole')).toEqual({ status: 'bad', reason: 'device_exception' });
+    expect(quality(runtime, 'H/Hole')).toEqual({ status: 'bad', reason: 'device_exception', code: { value: 2, name: 'Modbus illegal data address' } });
     expect(['H/A', 'H/B', 'H/C', 'H/D'].map((p) => value(runtime, p))).toEqual([1, 2, 3, 4]);
     const driver = runtime.drivers.get('plc') as ModbusDriver;
     const blocks = driver.blocks().map((b) => `${b.start}+${b.count}`);

@@ -78,7 +78,7 @@ describe('Modbus RTU over a pty pair', () => {
     await waitFor(() => tag('Ghost/X').quality.status === 'bad', 'the silent unit to go bad');
     expect(tag('Ghost/X').quality).toEqual({ status: 'bad', reason: 'comm_failure' });
     await waitFor(() => tag('D2/Missing').quality.reason === 'device_exception', 'the refused register to go bad');
-    expect(tag('D2/Missing').quality).toEqual({ status: 'bad', reason: 'device_exception' });
+    expect(tag('D2/Missing').quality).toEqual({ status: 'bad', reason: 'device_exception', code: { value: 2, name: 'Modbus illegal data address' } });
     // The port stays open for the others: their values still follow the device.
     registers.set('2:0', 223);
     await waitFor(() => tag('D2/Speed').value === 223, 'a fresh value after the timeouts');

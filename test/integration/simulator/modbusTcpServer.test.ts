@@ -500,7 +500,7 @@ describe('startDemoPlant', () => {
     if (address.area === 'CO') return (await client.readCoils(address.offset, 1)).data[0]!;
     if (address.area === 'DI') return (await client.readDiscreteInputs(address.offset, 1)).data[0]!;
     const read = address.area === 'HR' ? client.readHoldingRegisters(address.offset, address.length) : client.readInputRegisters(address.offset, address.length);
-    return decodeRegisters((await read).data, 0, address);
+    return decodeRegisters((await read).data, 0, address) as number | boolean;
   }
 
   it('serves a live plant: the level moves from one second to the next', async () => {

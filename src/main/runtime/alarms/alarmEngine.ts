@@ -56,16 +56,16 @@ const ROC_STALE_MS = 2000;
 const PROCESS: Caller | null = null;
 
 export class AlarmEngine {
-  private readonly records: AlarmRecord[] = [];
+  private records: AlarmRecord[] = [];
   private readonly byId = new Map<string, AlarmRecord>();
   /** Per tag id: the alarms to evaluate when it changes. */
-  private readonly watchers: (AlarmRecord[] | undefined)[];
+  private watchers: (AlarmRecord[] | undefined)[] = [];
   /** Per tag id: the ne107-kind alarms on it (evaluated after its status settles). */
-  private readonly statusWatchers: (AlarmRecord[] | undefined)[];
+  private statusWatchers: (AlarmRecord[] | undefined)[] = [];
   /** Per tag id: NE107 rank from its quality, and what its active alarms report (count per rank). */
-  private readonly qualityRank: Uint8Array;
-  private readonly alarmRanks: Uint32Array;
-  private readonly shownRank: Uint8Array;
+  private qualityRank = new Uint8Array(0);
+  private alarmRanks = new Uint32Array(0);
+  private shownRank = new Uint8Array(0);
   private readonly tagsOfDevice = new Map<string, number[]>();
   /** Records with a delay, shelve or re-alarm running (and roc alarms in alarm). */
   private readonly timed = new Set<AlarmRecord>();
@@ -83,37 +83,92 @@ export class AlarmEngine {
     private readonly options: AlarmEngineOptions = {},
   ) {
     this.journal = options.journal ?? null;
-    const size = engine.size;
-    this.watchers = new Array<AlarmRecord[] | undefined>(size);
-    this.statusWatchers = new Array<AlarmRecord[] | undefined>(size);
-    this.qualityRank = new Uint8Array(size);
-    this.alarmRanks = new Uint32Array(size * 5);
-    this.shownRank = new Uint8Array(size);
-    for (const tag of engine.tags) {
-      const list = this.tagsOfDevice.get(tag.def.device);
-      if (list) list.push(tag.id);
-      else this.tagsOfDevice.set(tag.def.device, [tag.id]);
+    this.growTo(engine.size);
+    for (const tag of engine.live()) {
       this.qualityRank[tag.id] = NE107_RANK[qualityNe107(tag.quality)];
       this.shownRank[tag.id] = this.qualityRank[tag.id]!;
     }
+    this.records = definitions.map((def) => this.newRecord(def));
+    for (const record of this.records) this.byId.set(record.def.id, record);
+    this.index();
+  }
+
+  /**
+   * The tag set or the alarms changed while running. An alarm whose
+   * definition is unchanged keeps its state; a changed one starts afresh
+   * (its limits may mean something else now); an alarm that is gone (its
+   * tag removed, or itself) ends with a `removed` journal entry.
+   */
+  reconfigure(definitions: readonly AlarmDefinition[]): void {
+    this.growTo(this.engine.size);
+    const now = Date.now();
+    const next: AlarmRecord[] = [];
+    const kept = new Set<AlarmRecord>();
     for (const def of definitions) {
-      const tag = this.requireTag(def.path);
-      const record: AlarmRecord = {
-        def,
-        tag,
-        sp: def.sp === null ? null : this.requireTag(def.sp),
-        suppressor: def.suppressedBy === null ? null : this.requireTag(def.suppressedBy.path),
-        machine: new AlarmMachine(def),
-        lastValue: NaN,
-        lastTs: NaN,
-        timed: false,
-      };
-      this.records.push(record);
-      this.byId.set(def.id, record);
-      if (def.kind === 'ne107') watch(this.statusWatchers, tag.id, record);
-      else watch(this.watchers, tag.id, record);
+      const old = this.byId.get(def.id);
+      if (old && sameDefinition(old.def, def) && old.tag === this.engine.find(def.path)) {
+        next.push(old);
+        kept.add(old);
+      } else next.push(this.newRecord(def));
+    }
+    for (const old of this.records) {
+      if (kept.has(old)) continue;
+      if (old.machine.active) this.contribute(old, false);
+      this.timed.delete(old);
+      this.changed.delete(old);
+      this.byId.delete(old.def.id);
+      this.journalEntry(old, 'removed', now, PROCESS, 'the alarm (or its tag) was removed or redefined');
+    }
+    this.records = next;
+    for (const record of next) this.byId.set(record.def.id, record);
+    this.index();
+    if (this.unsubscribe) for (const record of next) if (!kept.has(record)) this.evaluate(record);
+    // Listeners take the whole list again: alarms went away, which a batch of changes cannot say.
+    const snapshot = this.snapshot();
+    for (const listener of this.listeners) listener(snapshot);
+  }
+
+  private newRecord(def: AlarmDefinition): AlarmRecord {
+    return {
+      def,
+      tag: this.requireTag(def.path),
+      sp: def.sp === null ? null : this.requireTag(def.sp),
+      suppressor: def.suppressedBy === null ? null : this.requireTag(def.suppressedBy.path),
+      machine: new AlarmMachine(def),
+      lastValue: NaN,
+      lastTs: NaN,
+      timed: false,
+    };
+  }
+
+  /** Per-tag arrays sized for the engine's ids (they only grow). */
+  private growTo(size: number): void {
+    if (this.qualityRank.length >= size) return;
+    const grow = <T extends Uint8Array | Uint32Array>(old: T, make: (n: number) => T, per = 1): T => {
+      const next = make(size * per);
+      next.set(old);
+      return next;
+    };
+    this.qualityRank = grow(this.qualityRank, (n) => new Uint8Array(n));
+    this.shownRank = grow(this.shownRank, (n) => new Uint8Array(n));
+    this.alarmRanks = grow(this.alarmRanks, (n) => new Uint32Array(n), 5);
+  }
+
+  /** Who watches which tag, and which tags each device has. */
+  private index(): void {
+    this.watchers = [];
+    this.statusWatchers = [];
+    for (const record of this.records) {
+      if (record.def.kind === 'ne107') watch(this.statusWatchers, record.tag.id, record);
+      else watch(this.watchers, record.tag.id, record);
       if (record.sp) watch(this.watchers, record.sp.id, record);
       if (record.suppressor) watch(this.watchers, record.suppressor.id, record);
+    }
+    this.tagsOfDevice.clear();
+    for (const tag of this.engine.live()) {
+      const list = this.tagsOfDevice.get(tag.def.device);
+      if (list) list.push(tag.id);
+      else this.tagsOfDevice.set(tag.def.device, [tag.id]);
     }
   }
 
@@ -134,7 +189,7 @@ export class AlarmEngine {
       this.retime(record);
     }
     this.unsubscribe = this.engine.onChanges(this.onTagChanges);
-    this.onTagChanges(this.engine.tags.map((tag) => tag.id));
+    this.onTagChanges([...this.engine.live()].map((tag) => tag.id));
     this.tickTimer = setInterval(() => this.tick(Date.now()), this.options.tickMs ?? 100);
     this.tickTimer.unref();
   }
@@ -152,12 +207,18 @@ export class AlarmEngine {
   /** The listener gets every alarm now, then batches of what changed. */
   subscribe(listener: AlarmListener): () => void {
     this.listeners.add(listener);
+    listener(this.snapshot());
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every alarm and every instrument that is not Good: a listener's first batch. */
+  private snapshot(): AlarmsChanged {
     const instruments: InstrumentStatus[] = [];
     this.shownRank.forEach((rank, id) => {
-      if (rank !== 0) instruments.push({ path: this.engine.tags[id]!.def.path, ne107: STATUS_OF_RANK[rank]! });
+      const tag = this.engine.tags[id];
+      if (rank !== 0 && tag && !tag.removed) instruments.push({ path: tag.def.path, ne107: STATUS_OF_RANK[rank]! });
     });
-    listener({ alarms: this.records.map((r) => this.info(r)), counts: this.counts(), instruments, journal: this.journalStatus() });
-    return () => this.listeners.delete(listener);
+    return { alarms: this.records.map((r) => this.info(r)), counts: this.counts(), instruments, journal: this.journalStatus(), complete: true };
   }
 
   list(): AlarmInfo[] {
@@ -256,6 +317,7 @@ export class AlarmEngine {
   readonly onTagChanges = (ids: readonly number[]): void => {
     for (const id of ids) {
       const tag = this.engine.tags[id]!;
+      if (id >= this.qualityRank.length) this.growTo(this.engine.size);
       const rank = NE107_RANK[qualityNe107(tag.quality)];
       if (rank !== this.qualityRank[id]) {
         this.qualityRank[id] = rank;
@@ -347,9 +409,15 @@ export class AlarmEngine {
 
   /** Journals an event, updates NE107 and queues the alarm for listeners. */
   private record(record: AlarmRecord, event: JournalEvent, at: number, caller: Caller | null, comment: string | null): void {
-    const { def, machine, tag } = record;
     if (event === 'activated' || event === 'cleared') this.contribute(record, event === 'activated');
     this.retime(record);
+    this.journalEntry(record, event, at, caller, comment);
+    this.changed.add(record);
+    this.scheduleBatch();
+  }
+
+  private journalEntry(record: AlarmRecord, event: JournalEvent, at: number, caller: Caller | null, comment: string | null): void {
+    const { def, machine, tag } = record;
     if (this.journal) {
       this.journal.append({
         ts: at,
@@ -367,8 +435,6 @@ export class AlarmEngine {
       });
       this.journal.saveState(def.id, machine.snapshot());
     }
-    this.changed.add(record);
-    this.scheduleBatch();
   }
 
   /** Adds or removes what an active alarm reports to its instrument's NE107 status. */
@@ -471,6 +537,10 @@ export class AlarmEngine {
   }
 }
 
+function sameDefinition(a: AlarmDefinition, b: AlarmDefinition): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
 function watch(lists: (AlarmRecord[] | undefined)[], id: number, record: AlarmRecord): void {
   const list = lists[id];
   if (!list) lists[id] = [record];
@@ -481,5 +551,6 @@ function watch(lists: (AlarmRecord[] | undefined)[], id: number, record: AlarmRe
 function formatScalar(value: TagScalar | null): string {
   if (value === null) return '—';
   if (typeof value === 'boolean') return value ? 'on' : 'off';
+  if (typeof value === 'string') return value;
   return String(Math.round(value * 10_000) / 10_000);
 }

@@ -38,8 +38,12 @@ function qualityCode(quality: Quality): number {
 }
 
 function numeric(value: TagScalar | null): number {
-  if (value === null) return NaN;
+  if (value === null || typeof value === 'string') return NaN;
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+function storeTagOf({ path, units, description, dataType, group, step, offset }: HistorizedTag): StoreTag {
+  return { path, units, description, dataType, group, step, offset };
 }
 
 export class Historian {
@@ -51,7 +55,9 @@ export class Historian {
   private readonly indexOf = new Map<number, number>();
   private readonly recorders: Recorder[] = [];
   private readonly rounding: (number | undefined)[] = [];
-  private readonly paths = new Set<string>();
+  /** Index in the worker's tag list by path: every tag it was ever told of (history of a removed tag stays readable). */
+  private readonly indexByPath = new Map<string, number>();
+  private readonly configs: HistorizedTag[] = [];
   private batch = { ids: new Int32Array(4096), t: new Float64Array(4096), v: new Float64Array(4096), q: new Uint8Array(4096), count: 0 };
   private timers: NodeJS.Timeout[] = [];
   private unlisten: (() => void) | null = null;
@@ -62,18 +68,12 @@ export class Historian {
     readonly options: HistorianOptions,
   ) {
     const tags = options.tags ?? [];
-    tags.forEach((tag, index) => {
-      this.recorders.push(new Recorder(tag.policy));
-      this.rounding.push(tag.decimals === undefined ? undefined : 10 ** tag.decimals);
-      this.paths.add(tag.path);
-      const engineTag = engine?.find(tag.path);
-      if (engineTag) this.indexOf.set(engineTag.id, index);
-    });
+    for (const tag of tags) this.adopt(tag);
     const config: WorkerConfig = {
       file: options.file,
       readonly: options.readonly === true,
       chunkMs: options.chunkMs,
-      tags: tags.map(({ path, units, description, dataType, group, step, offset }) => ({ path, units, description, dataType, group, step, offset })),
+      tags: tags.map(storeTagOf),
       retention: options.retention ?? [],
       flushMs: options.flushMs,
       retryMs: options.retryMs,
@@ -101,7 +101,55 @@ export class Historian {
 
   /** Whether the historian holds (or records) this tag. */
   records(path: string): boolean {
-    return this.paths.has(path);
+    return this.indexByPath.has(path);
+  }
+
+  /** Takes a tag into the worker's list (or gives a known one its new settings); returns its index. */
+  private adopt(tag: HistorizedTag): number {
+    let index = this.indexByPath.get(tag.path);
+    if (index === undefined) {
+      index = this.recorders.length;
+      this.indexByPath.set(tag.path, index);
+      this.recorders.push(new Recorder(tag.policy));
+      this.rounding.push(undefined);
+      this.configs.push(tag);
+    } else if (JSON.stringify(this.configs[index]) !== JSON.stringify(tag)) {
+      this.recorders[index] = new Recorder(tag.policy);
+      this.configs[index] = tag;
+    }
+    this.rounding[index] = tag.decimals === undefined ? undefined : 10 ** tag.decimals;
+    const engineTag = this.engine?.find(tag.path);
+    if (engineTag) this.indexOf.set(engineTag.id, index);
+    return index;
+  }
+
+  /**
+   * The tag set changed: records `tags` from now on. A tag no longer in it
+   * stops being recorded, its line ended by a Bad sample (a gap, not a held
+   * value); its history stays readable.
+   */
+  setTags(tags: readonly HistorizedTag[]): void {
+    if (this.options.readonly) return;
+    const wanted = new Set(tags.map((tag) => tag.path));
+    const now = Date.now();
+    for (const [id, index] of [...this.indexOf]) {
+      const tag = this.engine?.tags[id];
+      if (tag && !tag.removed && wanted.has(tag.def.path)) continue;
+      if (tag) this.recorders[index]!.offer(now, this.valueOf(index, tag), QUALITY_CODE.bad, (t, v, q) => this.add(index, t, v, q));
+      this.indexOf.delete(id);
+    }
+    const known = this.recorders.length;
+    const changed: { index: number; tag: HistorizedTag }[] = [];
+    for (const tag of tags) {
+      const before = this.indexByPath.get(tag.path);
+      const previous = before === undefined ? undefined : this.configs[before];
+      const index = this.adopt(tag);
+      if (index >= known || previous !== this.configs[index]) changed.push({ index, tag });
+    }
+    if (changed.length > 0 && !this.exited) {
+      this.post();
+      this.worker.postMessage({ type: 'tags', tags: changed.map(({ index, tag }) => ({ index, tag: storeTagOf(tag) })) } satisfies ToWorker);
+    }
   }
 
   /** Starts recording the engine's changes (not in review mode). */

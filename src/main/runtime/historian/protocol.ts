@@ -32,7 +32,9 @@ export type ToWorker =
   | { readonly type: 'stats'; readonly id: number; readonly paths: readonly string[]; readonly from: number; readonly to: number }
   | { readonly type: 'status'; readonly id: number }
   | { readonly type: 'flush'; readonly id: number }
-  | { readonly type: 'close'; readonly id: number };
+  | { readonly type: 'close'; readonly id: number }
+  /** Tags added to (index past the end) or changed in the list the worker was started with. */
+  | { readonly type: 'tags'; readonly tags: readonly { readonly index: number; readonly tag: StoreTag }[] };
 
 export type WorkerStatus = Omit<HistorianStatus, 'reviewOnly'>;
 

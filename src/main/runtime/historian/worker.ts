@@ -23,7 +23,9 @@ const MAX_PENDING = config.maxPending ?? 5_000_000;
 const RETENTION_MS = 3_600_000;
 
 let store: HistorianStore | null = null;
-/** The store's id of each configured tag, by its index in config.tags. */
+/** The tags to record, by index: the configured ones, then those added while running. */
+const tagList = [...config.tags];
+/** The store's id of each tag, by its index in tagList. */
 let ids: number[] = [];
 let state: WorkerStatus['state'] = 'unavailable';
 let problem: string | null = null;
@@ -78,7 +80,8 @@ function sendStatus(): void {
 function open(): void {
   try {
     store = new HistorianStore(config.file, { readonly: config.readonly, chunkMs: config.chunkMs, maxPageCount: config.maxPageCount });
-    ids = config.readonly ? [] : store.registerTags(config.tags);
+    ids = config.readonly ? [] : store.registerTags(tagList);
+    unregistered = [];
     if (backlog.buffer.count > 0) {
       const b = backlog.buffer;
       store.append(backlog.ids.map((index) => ids[index]!), b.t, b.v, b.q, b.count);
@@ -118,11 +121,47 @@ function append(message: Extract<ToWorker, { type: 'append' }>): void {
     }
     return;
   }
+  registerPending();
   const mapped = new Int32Array(message.count);
-  for (let i = 0; i < message.count; i++) mapped[i] = ids[message.ids[i]!]!;
-  store.append(mapped, message.t, message.v, message.q, message.count);
+  let kept = 0;
+  for (let i = 0; i < message.count; i++) {
+    const id = ids[message.ids[i]!];
+    // A tag the file has not taken yet (it refused the registration): counted as dropped, never stored under another id.
+    if (id === undefined) {
+      dropped++;
+      continue;
+    }
+    if (kept !== i) {
+      message.t[kept] = message.t[i]!;
+      message.v[kept] = message.v[i]!;
+      message.q[kept] = message.q[i]!;
+    }
+    mapped[kept++] = id;
+  }
+  store.append(mapped, message.t, message.v, message.q, kept);
   // Bulk arrivals (a backlog, a benchmark) seal many windows: write them now rather than hold them.
   if (store.closedWindows > 256 && state === 'ok') flush();
+}
+
+/** Tags added or changed while running that the file has not taken yet (it refused: a full disk). */
+let unregistered: Extract<ToWorker, { type: 'tags' }>['tags'] = [];
+
+/** Tags added or changed while running; registered now, or when the file opens (or takes them again). */
+function setTags(changes: Extract<ToWorker, { type: 'tags' }>['tags']): void {
+  for (const { index, tag } of changes) tagList[index] = tag;
+  unregistered = [...unregistered, ...changes];
+  registerPending();
+}
+
+function registerPending(): void {
+  if (!store || config.readonly || unregistered.length === 0) return;
+  try {
+    const got = store.registerTags(unregistered.map((change) => change.tag));
+    unregistered.forEach(({ index }, i) => (ids[index] = got[i]!));
+    unregistered = [];
+  } catch (error) {
+    setState('degraded', describe(error));
+  }
 }
 
 function sourceFor(current: HistorianStore, path: string): SeriesSource {
@@ -223,6 +262,9 @@ port.on('message', (message: ToWorker) => {
         flush();
         return status();
       });
+      return;
+    case 'tags':
+      setTags(message.tags);
       return;
     case 'close':
       flush();

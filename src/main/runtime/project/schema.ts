@@ -6,18 +6,10 @@ import { trendViewSchema } from '../../../shared/contract';
 import { alarmSchema } from '../alarms/schema';
 import { uplinkSchema } from '../uplink/config';
 import { securitySchema } from '../security/config';
-import { modbusRtuDeviceSchema, modbusTcpDeviceSchema } from '../drivers/modbus/config';
-import { sparkplugHostDeviceSchema } from '../drivers/sparkplug/config';
+import { TAG_DATA_TYPES } from '../../../shared/types';
+import { deviceSchema, type DeviceConfig } from '../drivers/registry';
 
-const DRIVERS = 'modbus-tcp, modbus-rtu, sparkplug-host';
-
-export const deviceSchema = z.discriminatedUnion('driver', [modbusTcpDeviceSchema, modbusRtuDeviceSchema, sparkplugHostDeviceSchema], {
-  error: (issue) => {
-    if (issue.code !== 'invalid_union') return undefined;
-    const driver = (issue.input as { driver?: unknown } | null)?.driver;
-    return driver === undefined ? `driver is missing (one of ${DRIVERS})` : `driver "${String(driver)}" is not one of ${DRIVERS}`;
-  },
-});
+export { deviceSchema, type DeviceConfig };
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
@@ -58,7 +50,7 @@ export const tagSchema = z.strictObject({
   device: z.string().min(1),
   address: z.string().min(1),
   /** For drivers whose addresses do not say (sparkplug-host; default float64); a Modbus address's type wins and must agree. */
-  dataType: z.enum(['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64']).optional(),
+  dataType: z.enum(TAG_DATA_TYPES).optional(),
   units: z.string().default(''),
   description: z.string().default(''),
   scale: scaleSchema.optional(),
@@ -121,7 +113,6 @@ export const projectSchema = z.strictObject({
   trends: z.array(trendViewSchema).default([]),
 });
 
-export type DeviceConfig = z.output<typeof deviceSchema>;
 export type TagConfig = z.output<typeof tagSchema>;
 export type SimulatorConfig = z.output<typeof simulatorSchema>;
 export type HistorianConfig = z.output<typeof historianSchema>;

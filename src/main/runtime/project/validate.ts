@@ -2,9 +2,10 @@
 // device, every address valid for its device's protocol.
 import type { TrendView } from '../../../shared/contract';
 import { parentFolder, tagPathProblem } from '../../../shared/tagPath';
-import type { TagDataType } from '../../../shared/types';
-import { AddressError, isWritableArea, parseModbusAddress } from '../drivers/modbus/address';
-import { parseMetricAddress, SparkplugAddressError } from '../drivers/sparkplug/config';
+import { isNumericType } from '../../../shared/types';
+import { AddressError } from '../drivers/driver';
+import type { DriverModule, ParsedAddress } from '../drivers/module';
+import { moduleOf } from '../drivers/registry';
 import { defaultMessage, type AlarmDefinition } from '../alarms/definition';
 import type { AlarmConfig } from '../alarms/schema';
 import type { TagDefinition } from '../tags/definition';
@@ -24,55 +25,24 @@ export interface Project {
   readonly alarmJournal: AlarmJournalConfig;
   readonly uplink?: UplinkConfig;
   readonly security?: SecurityConfig;
+  /** The file as it was parsed, before the cross-checks: what a change set is applied to (absent: an offline review). */
+  readonly source?: ProjectFile;
 }
 
 type Report = (path: readonly PropertyKey[], message: string) => void;
 
-interface AddressFacts {
-  readonly dataType: TagDataType;
-  readonly readOnly: boolean;
-}
-
-/** What a device's protocol makes of an address; throws an error that says what is wrong. */
-function addressFacts(device: DeviceConfig, address: string, declared: TagDataType | undefined): AddressFacts {
-  switch (device.driver) {
-    case 'modbus-tcp':
-    case 'modbus-rtu': {
-      const parsed = parseModbusAddress(address);
-      if (declared !== undefined && declared !== parsed.type) {
-        throw new AddressError(`${address} holds a ${parsed.type}, not the declared dataType ${declared} (the address says the type)`);
-      }
-      return { dataType: parsed.type, readOnly: !isWritableArea(parsed.area) };
-    }
-    case 'sparkplug-host': {
-      const parsed = parseMetricAddress(address);
-      if (device.edgeNodeId !== undefined && parsed.edgeNodeId !== device.edgeNodeId) {
-        throw new SparkplugAddressError(`"${address}" is on edge node ${parsed.edgeNodeId}, but ${device.name} follows ${device.edgeNodeId} only`);
-      }
-      return { dataType: declared ?? 'float64', readOnly: false };
-    }
-  }
-}
-
 export function crossCheck(file: ProjectFile, report: Report): Project {
   const devices = new Map<string, DeviceConfig>();
-  const serialPorts = new Map<string, DeviceConfig & { driver: 'modbus-rtu' }>();
-  file.devices.forEach((device, i) => {
-    if (devices.has(device.name)) report(['devices', i, 'name'], `device "${device.name}" is defined twice`);
+  const ofModule = new Map<DriverModule, { device: DeviceConfig; index: number }[]>();
+  file.devices.forEach((device, index) => {
+    if (devices.has(device.name)) report(['devices', index, 'name'], `device "${device.name}" is defined twice`);
     devices.set(device.name, device);
-    if (device.driver === 'modbus-rtu') {
-      // Devices on one serial port share it, so they must agree on how it is set up.
-      const first = serialPorts.get(device.port);
-      if (!first) serialPorts.set(device.port, device);
-      else {
-        for (const key of ['baudRate', 'parity', 'dataBits', 'stopBits'] as const) {
-          if (device[key] !== first[key]) {
-            report(['devices', i, key], `${device.port} is shared with ${first.name}, which sets ${key} ${first[key]}, not ${device[key]}`);
-          }
-        }
-      }
-    }
+    const module = moduleOf(device.driver);
+    const list = ofModule.get(module);
+    if (list) list.push({ device, index });
+    else ofModule.set(module, [{ device, index }]);
   });
+  for (const [module, list] of ofModule) module.checkDevices?.(list, report);
 
   const seen = new Set<string>();
   const tags: TagDefinition[] = [];
@@ -89,17 +59,17 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
       report(at('device'), `no device "${tag.device}" (devices: ${known})`);
       return;
     }
-    let facts: AddressFacts;
+    let facts: ParsedAddress;
     try {
-      facts = addressFacts(device, tag.address, tag.dataType);
+      facts = moduleOf(device.driver).parseAddress(tag.address, device, tag.dataType);
     } catch (error) {
-      if (!(error instanceof AddressError) && !(error instanceof SparkplugAddressError)) throw error;
+      if (!(error instanceof AddressError)) throw error;
       report(at('address'), error.message);
       return;
     }
-    if (tag.writable && facts.readOnly) report(at('writable'), `${tag.address} is in a read-only area`);
+    if (tag.writable && !facts.writable) report(at('writable'), `${tag.address} is in a read-only area`);
     if (tag.scale) {
-      if (facts.dataType === 'bool') report(at('scale'), 'a bool cannot be scaled');
+      if (!isNumericType(facts.dataType)) report(at('scale'), `a ${facts.dataType} cannot be scaled`);
       const problem = scaleProblem(tag.scale);
       if (problem) report(at('scale'), problem);
     }
@@ -110,6 +80,7 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
       path: tag.path,
       device: tag.device,
       address: tag.address,
+      parsedAddress: facts.parsed,
       dataType: facts.dataType,
       units: tag.units,
       description: tag.description,
@@ -133,6 +104,7 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
     alarmJournal: file.alarmJournal,
     uplink: file.uplink,
     security: file.security,
+    source: file,
   };
 }
 
@@ -150,9 +122,9 @@ function checkAlarms(file: ProjectFile, tags: readonly TagDefinition[], report: 
       const id = `${tag.path}#${alarm.name ?? alarm.kind}`;
       if (ids.has(id)) report(at('kind'), `a second ${alarm.kind} alarm on ${tag.path}: give each a different name`);
       ids.add(id);
-      const numeric = tag.dataType !== 'bool';
-      if (alarm.limit !== undefined && !numeric) report(at('kind'), `a ${alarm.kind} alarm needs a numeric tag; ${tag.path} is a bool`);
-      if (alarm.kind === 'digital' && numeric) report(at('kind'), `a digital alarm needs a bool tag; ${tag.path} is ${tag.dataType}`);
+      const numeric = isNumericType(tag.dataType);
+      if (alarm.limit !== undefined && !numeric) report(at('kind'), `a ${alarm.kind} alarm needs a numeric tag; ${tag.path} is a ${tag.dataType}`);
+      if (alarm.kind === 'digital' && tag.dataType !== 'bool') report(at('kind'), `a digital alarm needs a bool tag; ${tag.path} is ${tag.dataType}`);
       if (alarm.limit !== undefined) limits.set(alarm.kind, alarm.limit);
       const sp = alarm.sp === undefined ? null : checkOtherTag(byPath, alarm.sp, 'numeric', report, at('sp'));
       const suppressor = alarm.suppressedBy === undefined ? null : typeof alarm.suppressedBy === 'string' ? { tag: alarm.suppressedBy, state: true } : alarm.suppressedBy;
@@ -182,7 +154,7 @@ function checkOtherTag(byPath: ReadonlyMap<string, TagDefinition>, path: string,
     report(at, `no tag "${path}"`);
     return null;
   }
-  if (need === 'numeric' && other.dataType === 'bool') report(at, `${path} is a bool; a setpoint must be numeric`);
+  if (need === 'numeric' && !isNumericType(other.dataType)) report(at, `${path} is a ${other.dataType}; a setpoint must be numeric`);
   return path;
 }
 

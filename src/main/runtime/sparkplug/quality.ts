@@ -19,7 +19,7 @@ export function qualityProperties(quality: Quality, always: boolean): Metric['pr
 }
 
 /** The inverse, for the host driver. */
-export function qualityFromProperties(properties: Metric['properties'] | undefined): { status: Quality['status']; reason?: QualityReason } {
+export function qualityFromProperties(properties: Metric['properties'] | undefined): { status: Quality['status']; reason?: QualityReason; code?: number } {
   if (!properties) return { status: 'good' };
   const at = properties.keys.indexOf('Quality');
   if (at < 0) return { status: 'good' };
@@ -27,5 +27,5 @@ export function qualityFromProperties(properties: Metric['properties'] | undefin
   const status = code >= 192 ? 'good' : code >= 64 ? 'uncertain' : 'bad';
   const reasonAt = properties.keys.indexOf('Quality Reason');
   const reason = reasonAt < 0 ? undefined : (String(properties.values[reasonAt]?.value) as QualityReason);
-  return reason === undefined ? { status } : { status, reason };
+  return reason === undefined ? { status, code } : { status, reason, code };
 }

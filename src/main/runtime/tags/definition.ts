@@ -6,8 +6,10 @@ import type { LinearScale } from './scaling';
 export interface TagDefinition {
   readonly path: string;
   readonly device: string;
-  /** As written in the project file; the driver parses it. */
+  /** As written in the project file. */
   readonly address: string;
+  /** The address as the device's driver module parsed it, once, at load; absent for tags no driver reads (offline review, engine benchmarks). */
+  readonly parsedAddress?: unknown;
   readonly dataType: TagDataType;
   readonly units: string;
   readonly description: string;

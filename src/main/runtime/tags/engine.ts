@@ -5,8 +5,14 @@
 // → quality, then the deadband decides whether it is a change. A quality
 // change is always a change. Values stay in plain per-tag records, looked up
 // by a dense integer id, so 100,000 tags cost a few tens of megabytes.
+//
+// The tag set is live: tags are added (new ids at the end), changed (same id,
+// new definition) and removed while the runtime runs. A removed tag keeps its
+// record (so an id still in flight finds something) but is out of `find` and
+// `live`, and takes no more readings; ids are never reused.
 import {
   GOOD,
+  qualityEquals,
   type Quality,
   type TagInfo,
   type TagScalar,
@@ -18,11 +24,16 @@ import { linearScaler, type Scaler } from './scaling';
 
 export interface EngineTag {
   readonly id: number;
-  readonly def: TagDefinition;
-  readonly scaler: Scaler;
+  def: TagDefinition;
+  scaler: Scaler;
   value: TagScalar | null;
   quality: Quality;
+  /** Source timestamp. */
   ts: number;
+  /** The server's timestamp, where the protocol has one. */
+  serverTs: number | undefined;
+  /** Removed from the tag set: kept for ids still in flight, never live again. */
+  removed: boolean;
   /** Last accepted reading and its time, for the rate-of-change check. */
   lastReading: number;
   lastReadingTs: number;
@@ -33,35 +44,33 @@ export type ChangeListener = (ids: readonly number[]) => void;
 const WAITING = qualityOf('bad', 'waiting_for_initial_data');
 
 export class TagEngine {
-  readonly tags: readonly EngineTag[];
+  private readonly all: EngineTag[] = [];
   private readonly byPath = new Map<string, EngineTag>();
   private readonly listeners = new Set<ChangeListener>();
   /** Ids changed in this turn; `stamp` keeps each id in it once. */
   private changed: number[] = [];
-  private readonly stamp: Uint32Array;
+  private stamp: Uint32Array;
   private turn = 1;
   private flushScheduled = false;
 
   constructor(definitions: readonly TagDefinition[], now = Date.now()) {
-    this.tags = definitions.map((def, id) => {
-      const tag: EngineTag = {
-        id,
-        def,
-        scaler: linearScaler(def.scale),
-        value: null,
-        quality: WAITING,
-        ts: now,
-        lastReading: NaN,
-        lastReadingTs: 0,
-      };
-      this.byPath.set(def.path, tag);
-      return tag;
-    });
     this.stamp = new Uint32Array(definitions.length);
+    this.add(definitions, now);
   }
 
+  /** Every tag by id, removed ones included (check `removed`); `live()` has only the current set. */
+  get tags(): readonly EngineTag[] {
+    return this.all;
+  }
+
+  /** One past the highest id: what per-id arrays must hold. */
   get size(): number {
-    return this.tags.length;
+    return this.all.length;
+  }
+
+  /** How many tags are in the current set. */
+  get count(): number {
+    return this.byPath.size;
   }
 
   find(path: string): EngineTag | undefined {
@@ -70,6 +79,65 @@ export class TagEngine {
 
   paths(): IterableIterator<string> {
     return this.byPath.keys();
+  }
+
+  /** The current tag set, in id order of creation. */
+  live(): IterableIterator<EngineTag> {
+    return this.byPath.values();
+  }
+
+  /** Adds tags (their paths must be new); returns them with their ids. */
+  add(definitions: readonly TagDefinition[], now = Date.now()): EngineTag[] {
+    const added = definitions.map((def) => {
+      if (this.byPath.has(def.path)) throw new Error(`tag "${def.path}" exists already`);
+      const tag: EngineTag = {
+        id: this.all.length,
+        def,
+        scaler: linearScaler(def.scale),
+        value: null,
+        quality: WAITING,
+        ts: now,
+        serverTs: undefined,
+        removed: false,
+        lastReading: NaN,
+        lastReadingTs: 0,
+      };
+      this.all.push(tag);
+      this.byPath.set(def.path, tag);
+      return tag;
+    });
+    if (this.stamp.length < this.all.length) {
+      const grown = new Uint32Array(Math.max(this.all.length, this.stamp.length * 2));
+      grown.set(this.stamp);
+      this.stamp = grown;
+    }
+    return added;
+  }
+
+  /**
+   * Gives a tag a new definition (same path). Its value is forgotten until
+   * the next reading: the old one may be in other units or from another address.
+   */
+  redefine(tag: EngineTag, def: TagDefinition, now = Date.now()): void {
+    if (def.path !== tag.def.path) throw new Error(`redefine keeps the path (${tag.def.path}, not ${def.path})`);
+    tag.def = def;
+    tag.scaler = linearScaler(def.scale);
+    tag.value = null;
+    tag.quality = WAITING;
+    tag.ts = now;
+    tag.serverTs = undefined;
+    tag.lastReading = NaN;
+    tag.lastReadingTs = 0;
+    this.markChanged(tag.id);
+  }
+
+  /** Takes tags out of the set; they keep their last value and take no more readings. */
+  remove(tags: readonly EngineTag[]): void {
+    for (const tag of tags) {
+      if (tag.removed) continue;
+      tag.removed = true;
+      this.byPath.delete(tag.def.path);
+    }
   }
 
   onChanges(listener: ChangeListener): () => void {
@@ -81,8 +149,9 @@ export class TagEngine {
    * A driver's reading. `raw` is null when there is no value to report (the
    * read failed): the last value is kept and only the quality changes.
    */
-  ingest(id: number, raw: TagScalar | null, quality: Quality, ts: number): void {
-    const tag = this.tags[id]!;
+  ingest(id: number, raw: TagScalar | null, quality: Quality, ts: number, serverTs?: number): void {
+    const tag = this.all[id];
+    if (!tag || tag.removed) return;
     if (raw === null || quality.status === 'bad') {
       this.setQuality(tag, quality, ts);
       return;
@@ -95,20 +164,26 @@ export class TagEngine {
       tag.lastReading = value;
       tag.lastReadingTs = ts;
     }
-    if (judged === tag.quality && !this.differs(tag, value)) return;
+    if (qualityEquals(judged, tag.quality) && !this.differs(tag, value)) return;
     tag.value = value;
     tag.quality = judged;
     tag.ts = ts;
+    tag.serverTs = serverTs;
     this.markChanged(tag.id);
   }
 
   /** Sets the quality of many tags at once (a device lost), keeping their last values. */
   setQualityOf(ids: Iterable<number>, quality: Quality, ts: number): void {
-    for (const id of ids) this.setQuality(this.tags[id]!, quality, ts);
+    for (const id of ids) {
+      const tag = this.all[id];
+      if (tag && !tag.removed) this.setQuality(tag, quality, ts);
+    }
   }
 
   snapshot(tag: EngineTag): TagValue {
-    return { value: tag.value, quality: tag.quality, ts: tag.ts };
+    return tag.serverTs === undefined
+      ? { value: tag.value, quality: tag.quality, ts: tag.ts }
+      : { value: tag.value, quality: tag.quality, ts: tag.ts, serverTs: tag.serverTs };
   }
 
   /** What tags.list shows, but the NE107 status (the alarm engine keeps that). */
@@ -122,14 +197,12 @@ export class TagEngine {
       units: def.units,
       description: def.description,
       writable: def.writable,
-      value: tag.value,
-      quality: tag.quality,
-      ts: tag.ts,
+      ...this.snapshot(tag),
     };
   }
 
   private setQuality(tag: EngineTag, quality: Quality, ts: number): void {
-    if (tag.quality === quality) return;
+    if (qualityEquals(tag.quality, quality)) return;
     tag.quality = quality;
     tag.ts = ts;
     this.markChanged(tag.id);

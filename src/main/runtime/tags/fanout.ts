@@ -24,7 +24,7 @@ interface Subscriber {
 export class ChangeFanout {
   private readonly subscribers = new Set<Subscriber>();
   private dirty: number[] = [];
-  private readonly isDirty: Uint8Array;
+  private isDirty: Uint8Array;
   private timer: NodeJS.Timeout | null = null;
   private lastFlush = 0;
   private readonly unlisten: () => void;
@@ -36,6 +36,12 @@ export class ChangeFanout {
     this.isDirty = new Uint8Array(engine.size);
     this.unlisten = engine.onChanges((ids) => {
       if (this.subscribers.size === 0) return;
+      if (this.isDirty.length < engine.size) {
+        // Tags were added while running: ids past the end.
+        const grown = new Uint8Array(Math.max(engine.size, this.isDirty.length * 2));
+        grown.set(this.isDirty);
+        this.isDirty = grown;
+      }
       for (const id of ids) {
         if (this.isDirty[id] === 0) {
           this.isDirty[id] = 1;

@@ -35,12 +35,18 @@ export class JsonNode implements UplinkNode {
     private readonly engine: TagEngine,
     private readonly queue: StoreForwardQueue | null,
   ) {
-    for (const device of selectPublished(engine, config.publish)) for (const { tag } of device.tags) this.deviceOf.set(tag.id, device.name);
+    this.tagsChanged();
     this.replayer = queue ? new Replayer(queue, config.storeAndForward.replayPerSecond, (message) => message.payload) : null;
   }
 
   get publishedCount(): number {
     return this.deviceOf.size;
+  }
+
+  /** The tag set changed: publish what the patterns select now (JSON has no births to repeat). */
+  tagsChanged(): void {
+    this.deviceOf.clear();
+    for (const device of selectPublished(this.engine, this.config.publish)) for (const { tag } of device.tags) this.deviceOf.set(tag.id, device.name);
   }
 
   get replayed(): number {

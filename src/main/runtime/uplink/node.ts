@@ -26,4 +26,6 @@ export interface UplinkNode {
   farewell(link: MqttLink): Promise<void>;
   message(topic: string, payload: Buffer): void;
   devicesChanged(): void;
+  /** Tags were added, changed or removed. */
+  tagsChanged(): void;
 }

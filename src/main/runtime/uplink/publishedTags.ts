@@ -1,5 +1,5 @@
 // Which tags the uplink publishes (by path pattern), grouped by device, each
-// with its Sparkplug alias and datatype. Built once from the project: the
+// with its Sparkplug alias and datatype. Built from the current tag set: the
 // alias of a tag is its engine id + 1, unique within the edge node and the
 // same on every start of the same project.
 import { matchesPattern } from '../../../shared/tagPath';
@@ -25,8 +25,11 @@ const DATATYPE: Readonly<Record<TagDataType, DataType>> = {
   uint16: DataType.UInt16,
   int32: DataType.Int32,
   uint32: DataType.UInt32,
+  int64: DataType.Int64,
+  uint64: DataType.UInt64,
   float32: DataType.Float,
   float64: DataType.Double,
+  string: DataType.String,
 };
 
 /**
@@ -42,7 +45,7 @@ export function datatypeOf(tag: EngineTag): DataType {
 
 export function selectPublished(engine: TagEngine, patterns: readonly string[]): PublishedDevice[] {
   const devices = new Map<string, PublishedDevice>();
-  for (const tag of engine.tags) {
+  for (const tag of engine.live()) {
     if (!patterns.some((pattern) => matchesPattern(pattern, tag.def.path))) continue;
     let device = devices.get(tag.def.device);
     if (!device) {

@@ -60,12 +60,12 @@ interface DeviceState {
 
 export class SparkplugNode implements UplinkNode {
   private link: MqttLink | null = null;
-  private readonly devices: DeviceState[];
+  private devices: DeviceState[] = [];
   private readonly byTagId = new Map<number, DeviceState>();
   private readonly byName = new Map<string, PublishedTag>();
   private readonly byAlias = new Map<number, PublishedTag>();
   /** Per engine id: 1 when the last published quality was not Good (so Good is said once again). */
-  private readonly notGood: Uint8Array;
+  private notGood: Uint8Array;
   /** The first session's Will takes it to 0. */
   private bdSeq = 255;
   private seq = 0;
@@ -79,15 +79,8 @@ export class SparkplugNode implements UplinkNode {
     private readonly config: UplinkConfig,
     private readonly env: NodeEnvironment,
   ) {
-    this.devices = selectPublished(env.engine, config.publish).map((device) => ({ device, byId: new Map(device.tags.map((t) => [t.tag.id, t])), born: false }));
-    for (const state of this.devices) {
-      for (const published of state.device.tags) {
-        this.byTagId.set(published.tag.id, state);
-        this.byName.set(published.tag.def.path, published);
-        this.byAlias.set(published.alias, published);
-      }
-    }
     this.notGood = new Uint8Array(env.engine.size);
+    this.select();
     this.hostOnline = config.primaryHostId === undefined;
     this.replayer = env.queue
       ? new Replayer(env.queue, config.storeAndForward.replayPerSecond, (message) => {
@@ -100,6 +93,36 @@ export class SparkplugNode implements UplinkNode {
 
   get publishedCount(): number {
     return this.byName.size;
+  }
+
+  /** Which tags are published, by device (again after the tag set changed). */
+  private select(): void {
+    this.devices = selectPublished(this.env.engine, this.config.publish).map((device) => ({ device, byId: new Map(device.tags.map((t) => [t.tag.id, t])), born: false }));
+    this.byTagId.clear();
+    this.byName.clear();
+    this.byAlias.clear();
+    for (const state of this.devices) {
+      for (const published of state.device.tags) {
+        this.byTagId.set(published.tag.id, state);
+        this.byName.set(published.tag.def.path, published);
+        this.byAlias.set(published.alias, published);
+      }
+    }
+    if (this.notGood.length < this.env.engine.size) {
+      const grown = new Uint8Array(this.env.engine.size);
+      grown.set(this.notGood);
+      this.notGood = grown;
+    }
+  }
+
+  /**
+   * Tags were added, changed or removed: Sparkplug requires the births to
+   * declare every metric, so the node is born again (NBIRTH, then a DBIRTH
+   * per device, in the same session and bdSeq), and the host drops what it had.
+   */
+  tagsChanged(): void {
+    this.select();
+    if (this.ready) void this.birth().catch((error: unknown) => this.link?.restart(`rebirth failed: ${(error as Error).message}`));
   }
 
   get sessionBdSeq(): number {

@@ -70,6 +70,11 @@ export class Uplink {
     this.node.devicesChanged();
   }
 
+  /** The runtime's tag set changed (births again where the format has them). */
+  tagsChanged(): void {
+    this.node.tagsChanged();
+  }
+
   status(): UplinkStatus {
     const link = this.link.status();
     const { counters } = this.node;

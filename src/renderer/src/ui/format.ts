@@ -1,19 +1,16 @@
 // How values, times and counts read on screen. One place, so a value looks
 // the same in the table, the dialog and anywhere else.
-import type { TagDataType, TagScalar } from '../../../shared/types';
+import { isIntegerType, type TagDataType, type TagScalar } from '../../../shared/types';
 
-const INTEGER_TYPES: ReadonlySet<TagDataType> = new Set(['int16', 'uint16', 'int32', 'uint32']);
+export { isIntegerType };
 
 export const NO_VALUE = '—';
 
-export function isIntegerType(dataType: TagDataType): boolean {
-  return INTEGER_TYPES.has(dataType);
-}
-
-/** Booleans as state text; numbers to a few decimals by magnitude. */
+/** Booleans as state text; text as it is; numbers to a few decimals by magnitude. */
 export function formatValue(value: TagScalar | null, dataType: TagDataType): string {
   if (value === null) return NO_VALUE;
   if (typeof value === 'boolean') return formatBool(value);
+  if (typeof value === 'string') return value;
   if (isIntegerType(dataType) && Number.isInteger(value)) return String(value);
   return formatNumber(value);
 }

@@ -10,6 +10,7 @@ const REASON_TEXT: Record<QualityReason, string> = {
   config_error: 'config error',
   last_known_value: 'last known',
   waiting_for_initial_data: 'waiting',
+  precision_lost: 'precision lost',
 };
 
 const STATUS_TEXT: Record<QualityStatus, string> = { good: 'Good', uncertain: 'Uncertain', bad: 'Bad' };

@@ -8,6 +8,7 @@
 //
 // OFFSET is the 0-based protocol address, as it goes on the wire.
 import type { TagDataType } from '../../../../shared/types';
+import { AddressError } from '../driver';
 
 export type ModbusArea = 'HR' | 'IR' | 'CO' | 'DI';
 export type WordOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
@@ -26,22 +27,19 @@ export interface ModbusAddress {
 export const MAX_OFFSET = 65535;
 const AREAS: readonly ModbusArea[] = ['HR', 'IR', 'CO', 'DI'];
 const ORDERS: readonly WordOrder[] = ['ABCD', 'CDAB', 'BADC', 'DCBA'];
-const REGISTER_COUNT: Record<TagDataType, number> = {
+const REGISTER_COUNT: Partial<Record<TagDataType, number>> = {
   bool: 1,
   int16: 1,
   uint16: 1,
   int32: 2,
   uint32: 2,
+  int64: 4,
+  uint64: 4,
   float32: 2,
   float64: 4,
 };
 
-export class AddressError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AddressError';
-  }
-}
+export { AddressError };
 
 export function isBitArea(area: ModbusArea): boolean {
   return area === 'CO' || area === 'DI';
@@ -79,7 +77,7 @@ export function parseModbusAddress(text: string): ModbusAddress {
 
   const type = (typeText?.toLowerCase() ?? (bit === undefined ? 'uint16' : 'bool')) as TagDataType;
   if (!Object.hasOwn(REGISTER_COUNT, type)) {
-    throw new AddressError(`type "${typeText}" is not one of bool, int16, uint16, int32, uint32, float32, float64`);
+    throw new AddressError(`type "${typeText}" is not one of bool, int16, uint16, int32, uint32, int64, uint64, float32, float64`);
   }
   if (bit !== undefined) {
     if (bit > 15) throw new AddressError(`bit ${bit} is past 15`);
@@ -92,7 +90,7 @@ export function parseModbusAddress(text: string): ModbusAddress {
   if (!ORDERS.includes(order)) throw new AddressError(`order "${orderText}" is not one of ABCD, CDAB, BADC, DCBA`);
   if (orderText !== undefined && type === 'bool') throw new AddressError('a register bit takes no word order');
 
-  const length = REGISTER_COUNT[type];
+  const length = REGISTER_COUNT[type]!;
   if (offset + length - 1 > MAX_OFFSET) {
     throw new AddressError(`${type} at offset ${offset} needs ${length} registers and runs past ${MAX_OFFSET}`);
   }

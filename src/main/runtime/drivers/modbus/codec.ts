@@ -55,8 +55,15 @@ function readScratch(type: TagDataType): number {
       return scratch.getFloat32(0);
     case 'float64':
       return scratch.getFloat64(0);
+    // Beyond ±(2^53 − 1) the number is the nearest double; the driver marks it (see exactInteger).
+    case 'int64':
+      return Number(scratch.getBigInt64(0));
+    case 'uint64':
+      return Number(scratch.getBigUint64(0));
     case 'bool':
       return scratch.getUint16(0) === 0 ? 0 : 1;
+    case 'string':
+      throw new RangeError('Modbus registers hold no string type');
   }
 }
 
@@ -100,8 +107,19 @@ export function encodeRegisters(value: number, address: ModbusAddress): number[]
     case 'float64':
       scratch.setFloat64(0, value);
       break;
+    case 'int64':
+    case 'uint64':
+      // Only integers a number holds exactly: anything else would write a different value than asked.
+      if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not an integer a ${address.type} can take exactly (at most ±${Number.MAX_SAFE_INTEGER})`);
+      if (address.type === 'uint64') {
+        if (value < 0) throw new RangeError(`${value} is outside uint64 (0..)`);
+        scratch.setBigUint64(0, BigInt(value));
+      } else scratch.setBigInt64(0, BigInt(value));
+      break;
     case 'bool':
       throw new RangeError('a register bit is written with setRegisterBit');
+    case 'string':
+      throw new RangeError('Modbus registers hold no string type');
   }
   return storeRegisters(address.length, address.order);
 }

@@ -1,3 +1,4 @@
+import type { ProtocolCode } from '../../../../shared/types';
 // Modbus exception codes, named as the specification names them.
 const NAMES: Record<number, string> = {
   1: 'illegal function',
@@ -13,4 +14,9 @@ const NAMES: Record<number, string> = {
 
 export function describeException(code: number): string {
   return `exception ${code} (${NAMES[code] ?? 'unknown exception'})`;
+}
+
+/** The exception as the protocol's own code on a quality (the tag details show it beside our reason). */
+export function exceptionCode(code: number): ProtocolCode {
+  return { value: code, name: `Modbus ${NAMES[code] ?? 'unknown exception'}` };
 }

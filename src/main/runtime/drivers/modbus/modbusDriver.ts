@@ -3,11 +3,12 @@
 // writes through the same queue.
 import type { DriverStatus, DeviceState, Quality, TagScalar } from '../../../../shared/types';
 import { qualityOf } from '../../tags/plausibility';
-import { DeviceError, type Driver, type DriverSink, type DriverTag } from '../driver';
-import { isBitArea, parseModbusAddress, type ModbusAddress } from './address';
+import { DeviceError, type BindFailure, type Driver, type DriverSink, type DriverTag, type ReadResult } from '../driver';
+import { qualityOfReading } from '../values';
+import { isBitArea, type ModbusAddress } from './address';
 import { decodeRegisters, encodeRegisters, setRegisterBit } from './codec';
 import { timeoutOf, type ModbusDeviceConfig } from './config';
-import { describeException } from './exceptions';
+import { describeException, exceptionCode } from './exceptions';
 import { LinkError, modbusExceptionCode, messageOf, ProtocolError, TimeoutError, type LineState, type ModbusClient, type ModbusLine } from './line';
 import { planBlocks, splitBlock, type Block } from './planner';
 
@@ -30,8 +31,7 @@ interface PlannedBlock {
 export class ModbusDriver implements Driver {
   readonly name: string;
   private readonly addresses = new Map<number, ModbusAddress>();
-  private readonly ids: number[];
-  private plan: PlannedBlock[];
+  private plan: PlannedBlock[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private scanning: Promise<void> | null = null;
@@ -52,14 +52,27 @@ export class ModbusDriver implements Driver {
   ) {
     this.name = config.name;
     this.timeoutMs = timeoutOf(config);
-    const items = tags.map((tag) => {
-      const address = parseModbusAddress(tag.address);
-      this.addresses.set(tag.id, address);
-      return { id: tag.id, area: address.area, offset: address.offset, length: address.length };
-    });
-    this.ids = tags.map((tag) => tag.id);
-    this.plan = planBlocks(items, config).map((block) => ({ block, retryAtScan: 0 }));
+    this.bind(tags, []);
     this.unlisten = line.onState((state) => this.lineChanged(state));
+  }
+
+  /** Tags added or removed while polling: the planner replans, and the next scan reads the new plan. */
+  async setTags(added: readonly DriverTag[], removed: readonly number[]): Promise<readonly BindFailure[]> {
+    this.bind(added, removed);
+    this.sink.event({ type: 'bindings', restored: added.length, failed: [] });
+    // A Modbus address cannot be checked without reading it: a missing one goes Bad with the device's exception.
+    return [];
+  }
+
+  private bind(added: readonly DriverTag[], removed: readonly number[]): void {
+    for (const id of removed) this.addresses.delete(id);
+    for (const tag of added) this.addresses.set(tag.id, tag.parsed as ModbusAddress);
+    const items = [...this.addresses].map(([id, address]) => ({ id, area: address.area, offset: address.offset, length: address.length }));
+    this.plan = planBlocks(items, this.config).map((block) => ({ block, retryAtScan: 0 }));
+  }
+
+  private ids(): IterableIterator<number> {
+    return this.addresses.keys();
   }
 
   start(): void {
@@ -90,12 +103,35 @@ export class ModbusDriver implements Driver {
       errors: this.counters.errors,
       timeouts: this.counters.timeouts,
       reconnects: this.line.reconnects,
-      tagCount: this.ids.length,
-      blocksPerScan: this.plan.length,
-      lastScanMs: this.lastScanMs,
-      overruns: this.counters.overruns,
-      pollMs: this.config.pollMs,
+      tagCount: this.addresses.size,
+      details: [
+        { key: 'blocksPerScan', label: 'Blocks', value: this.plan.length },
+        { key: 'lastScanMs', label: 'Last scan', value: this.lastScanMs, unit: 'ms' },
+        { key: 'pollMs', label: 'Poll', value: this.config.pollMs, unit: 'ms' },
+        { key: 'overruns', label: 'Overruns', value: this.counters.overruns, abnormal: this.counters.overruns > 0 },
+      ],
     };
+  }
+
+  /** Reads tags now, through the same queue as the poll (the writer's read-back). */
+  async read(ids: readonly number[]): Promise<readonly ReadResult[]> {
+    return Promise.all(
+      ids.map(async (id): Promise<ReadResult> => {
+        const address = this.addresses.get(id);
+        if (!address) return { raw: null, quality: CONFIG_ERROR };
+        const block = { area: address.area, start: address.offset, count: address.length, items: [{ id, offset: address.offset, length: address.length }] };
+        this.counters.requests++;
+        try {
+          const data = await this.line.run(this.config.unitId, this.timeoutMs, 'write', (client) => readArea(client, block));
+          const raw = isBitArea(address.area) ? data[0] === true : decodeRegisters(data as ArrayLike<number>, 0, address);
+          return { raw, quality: qualityOfReading(address.type, raw) };
+        } catch (error) {
+          this.noteError(error);
+          const code = modbusExceptionCode(error);
+          return { raw: null, quality: code === undefined ? COMM_FAILURE : exceptionQuality(code) };
+        }
+      }),
+    );
   }
 
   /** The blocks read per scan, for tests and the device panel. */
@@ -143,7 +179,7 @@ export class ModbusDriver implements Driver {
   private lineChanged(state: LineState): void {
     if (state === 'disconnected' && this.running) {
       // A lost link: every tag of the device goes Bad now, not at its next poll.
-      this.sink.qualityOf(this.ids, COMM_FAILURE, Date.now());
+      this.sink.qualityOf(this.ids(), COMM_FAILURE, Date.now());
     }
     if (state === 'connected' && this.running && !this.scanning && this.timer) {
       // (Re)connected: read now rather than at the next tick, so values show (and recover) at once.
@@ -152,7 +188,9 @@ export class ModbusDriver implements Driver {
       this.nextTick -= this.config.pollMs; // the tick that was pending is still the next one
       this.runScan(Date.now());
     }
-    this.sink.statusChanged();
+    if (state === 'connected' || state === 'disconnected') {
+      this.sink.event({ type: 'link', up: state === 'connected', reason: state === 'disconnected' ? (this.line.lastError ?? undefined) : undefined });
+    } else this.sink.event({ type: 'counters' });
   }
 
   private runScan(tick: number): void {
@@ -192,7 +230,7 @@ export class ModbusDriver implements Driver {
       if (!ok) return;
     }
     this.lastScanMs = Date.now() - started;
-    this.sink.statusChanged();
+    this.sink.event({ type: 'counters' });
   }
 
   /** Reads one block; false when the link failed and the scan should stop. */
@@ -210,7 +248,7 @@ export class ModbusDriver implements Driver {
       if (code === undefined) {
         if (error instanceof LinkError || error instanceof TimeoutError) {
           // No answer or a lost link: every tag of the device is in doubt, and the scan stops here.
-          this.sink.qualityOf(this.ids, COMM_FAILURE, tick);
+          this.sink.qualityOf(this.ids(), COMM_FAILURE, tick);
           return false;
         }
         // An answer that could not be understood: this block only.
@@ -219,18 +257,19 @@ export class ModbusDriver implements Driver {
       }
       if (SPLIT_ON.has(code)) {
         const halves = splitBlock(block);
-        if (halves) {
-          const index = this.plan.indexOf(planned);
+        const index = this.plan.indexOf(planned);
+        // index < 0: the plan was replaced (tags added or removed) while this block was on the wire.
+        if (halves && index >= 0) {
           const parts = halves.map((half) => ({ block: half, retryAtScan: 0 }));
           this.plan.splice(index, 1, ...parts);
-          this.sink.statusChanged();
+          this.sink.event({ type: 'counters' });
           for (const part of parts) if (!(await this.readBlock(part, tick))) return false;
           return true;
         }
         planned.retryAtScan = this.scanCount + REFUSED_RETRY_SCANS;
       }
-      const quality: Quality = code === 1 ? CONFIG_ERROR : DEVICE_EXCEPTION;
-      for (const item of block.items) this.sink.reading(item.id, null, quality, tick);
+      const quality = exceptionQuality(code);
+      for (const item of block.items) if (this.addresses.has(item.id)) this.sink.reading(item.id, null, quality, tick);
       return true;
     }
   }
@@ -239,9 +278,10 @@ export class ModbusDriver implements Driver {
     const bits = isBitArea(block.area);
     for (const item of block.items) {
       const index = item.offset - block.start;
-      const address = this.addresses.get(item.id)!;
+      const address = this.addresses.get(item.id);
+      if (!address) continue; // removed while the block was on the wire
       const raw = bits ? data[index] === true : decodeRegisters(data as ArrayLike<number>, index, address);
-      this.sink.reading(item.id, raw, GOOD, tick);
+      this.sink.reading(item.id, raw, qualityOfReading(address.type, raw, GOOD), tick);
     }
   }
 
@@ -251,9 +291,20 @@ export class ModbusDriver implements Driver {
     const code = modbusExceptionCode(error);
     this.lastError = code === undefined ? messageOf(error) : describeException(code);
     this.lastErrorAt = Date.now();
-    this.sink.statusChanged();
+    this.sink.event({ type: 'counters' });
   }
 }
+
+/** Bad with the device's exception code: illegal function is our configuration's fault, the rest the device's. */
+function exceptionQuality(code: number): Quality {
+  let quality = exceptionQualities.get(code);
+  if (!quality) {
+    const base = code === 1 ? CONFIG_ERROR : DEVICE_EXCEPTION;
+    exceptionQualities.set(code, (quality = Object.freeze({ ...base, code: exceptionCode(code) })));
+  }
+  return quality;
+}
+const exceptionQualities = new Map<number, Quality>();
 
 async function readArea(client: ModbusClient, block: Block): Promise<ArrayLike<number | boolean>> {
   const data = await readRaw(client, block);
@@ -283,5 +334,6 @@ function toBool(raw: TagScalar): boolean {
 }
 
 function toNumber(raw: TagScalar): number {
+  if (typeof raw === 'string') throw new RangeError('a Modbus register holds a number, not text');
   return typeof raw === 'number' ? raw : raw ? 1 : 0;
 }

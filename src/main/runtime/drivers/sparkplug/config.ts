@@ -12,6 +12,7 @@
 // (`<edge node>//<metric name>` for a node's own metrics).
 import { z } from 'zod';
 import { brokerSchema, sparkplugIdSchema } from '../../mqtt/broker';
+import { AddressError } from '../driver';
 
 export const sparkplugHostDeviceSchema = z.strictObject({
   name: z.string().min(1),
@@ -36,7 +37,7 @@ export interface MetricAddress {
   readonly metric: string;
 }
 
-export class SparkplugAddressError extends Error {}
+export class SparkplugAddressError extends AddressError {}
 
 /** `<edge node>/<device>/<metric name>`; the metric name may itself contain '/'. */
 export function parseMetricAddress(address: string): MetricAddress {

@@ -11,15 +11,17 @@
 // (store-and-forward replays) do not overwrite live values.
 // With `hostId`, it is a primary host: STATE online (retained) while the
 // session is up, and its Will says offline.
-import type { DriverStatus, Quality, TagScalar } from '../../../../shared/types';
+import type { DriverStatus, Quality, TagDataType, TagScalar } from '../../../../shared/types';
 import { MqttLink } from '../../mqtt/link';
 import { decodePayload, encodePayload, fromWire } from '../../sparkplug/codec';
 import { qualityFromProperties } from '../../sparkplug/quality';
 import { deviceTopic, nodeTopic, parseTopic, statePayload, stateTopic, type SparkplugTopic } from '../../sparkplug/topics';
 import { DataType, type Metric, type Payload } from '../../sparkplug/types';
 import { qualityOf } from '../../tags/plausibility';
-import { DeviceError, type Driver, type DriverSink, type DriverTag } from '../driver';
-import { metricKey, parseMetricAddress, type SparkplugHostDeviceConfig } from './config';
+import { DeviceError, type BindFailure, type BrowseOptions, type BrowsePage, type Driver, type DriverSink, type DriverTag } from '../driver';
+import { qualityOfReading } from '../values';
+import { metricKey, type MetricAddress, type SparkplugHostDeviceConfig } from './config';
+import { browseBirths } from './browse';
 
 type EdgeTopic = Exclude<SparkplugTopic, { type: 'STATE' }>;
 
@@ -49,6 +51,7 @@ export class SparkplugHostDriver implements Driver {
   /** metric key → tag ids (two tags may read one metric). */
   private readonly tagsByKey = new Map<string, number[]>();
   private readonly tagKey = new Map<number, string>();
+  private readonly tagType = new Map<number, TagDataType>();
   private readonly nodes = new Map<string, NodeState>();
   private status: DriverStatus['status'] = 'stopped';
   private messages = 0;
@@ -65,14 +68,7 @@ export class SparkplugHostDriver implements Driver {
     password?: string,
   ) {
     this.name = config.name;
-    for (const tag of tags) {
-      const address = parseMetricAddress(tag.address);
-      const key = metricKey(address.edgeNodeId, address.deviceId, address.metric);
-      this.tagKey.set(tag.id, key);
-      const list = this.tagsByKey.get(key);
-      if (list) list.push(tag.id);
-      else this.tagsByKey.set(key, [tag.id]);
-    }
+    this.bind(tags, []);
     const clientId = config.clientId ?? `${config.hostId ?? 'host'}-${config.name}-${process.pid}`;
     this.link = new MqttLink(config, clientId, {
       will: () => (config.hostId === undefined ? undefined : { topic: stateTopic(config.hostId), payload: Buffer.from(hostState(false)), qos: 1, retain: true }),
@@ -80,6 +76,42 @@ export class SparkplugHostDriver implements Driver {
       offline: (reason) => this.offline(reason),
       message: (topic, payload) => this.message(topic, payload),
     }, password);
+  }
+
+  /** Metrics are pushed: a new tag takes the metric's next value (a rebirth is not needed, the births are remembered). */
+  async setTags(added: readonly DriverTag[], removed: readonly number[]): Promise<readonly BindFailure[]> {
+    this.bind(added, removed);
+    this.sink.event({ type: 'bindings', restored: added.length, failed: [] });
+    return [];
+  }
+
+  private bind(added: readonly DriverTag[], removed: readonly number[]): void {
+    for (const id of removed) {
+      const key = this.tagKey.get(id);
+      if (key === undefined) continue;
+      this.tagKey.delete(id);
+      this.tagType.delete(id);
+      const left = (this.tagsByKey.get(key) ?? []).filter((other) => other !== id);
+      if (left.length > 0) this.tagsByKey.set(key, left);
+      else this.tagsByKey.delete(key);
+    }
+    for (const tag of added) {
+      const address = tag.parsed as MetricAddress;
+      const key = metricKey(address.edgeNodeId, address.deviceId, address.metric);
+      this.tagKey.set(tag.id, key);
+      this.tagType.set(tag.id, tag.dataType);
+      const list = this.tagsByKey.get(key);
+      if (list) list.push(tag.id);
+      else this.tagsByKey.set(key, [tag.id]);
+    }
+  }
+
+  /** The edge nodes, devices and metrics this host has seen born: root → nodes → devices (and node metrics) → metrics. */
+  async browse(node: string | undefined, options: BrowseOptions = {}): Promise<BrowsePage> {
+    options.signal?.throwIfAborted();
+    const births = new Map<string, ReadonlyMap<string, DataType>>();
+    for (const [edge, state] of this.nodes) births.set(edge, state.datatypes);
+    return browseBirths(births, node, options.continuation);
   }
 
   start(): void {
@@ -99,7 +131,7 @@ export class SparkplugHostDriver implements Driver {
   async write(id: number, raw: TagScalar): Promise<void> {
     const key = this.tagKey.get(id);
     if (key === undefined) throw new DeviceError(`tag ${id} is not on ${this.name}`);
-    const { edgeNodeId, deviceId, metric } = parseMetricAddress(key);
+    const { edgeNodeId, deviceId, metric } = splitKey(key);
     const datatype = this.nodes.get(edgeNodeId)?.datatypes.get(key);
     if (datatype === undefined) throw new DeviceError(`${key} has not been born yet: its datatype is unknown`);
     const { groupId } = this.config;
@@ -125,10 +157,10 @@ export class SparkplugHostDriver implements Driver {
       timeouts: 0,
       reconnects: link.reconnects,
       tagCount: this.tagKey.size,
-      blocksPerScan: 0,
-      lastScanMs: null,
-      overruns: 0,
-      pollMs: 0,
+      details: [
+        { key: 'edgeNodes', label: 'Edge nodes', value: [...this.nodes.values()].filter((node) => node.alive).length },
+        { key: 'lastMessageAt', label: 'Last message', value: this.lastMessageAt === null ? null : new Date(this.lastMessageAt).toISOString() },
+      ],
     };
   }
 
@@ -141,7 +173,7 @@ export class SparkplugHostDriver implements Driver {
     if (hostId !== undefined) await link.publish(stateTopic(hostId), hostState(true), 1, true);
     this.status = 'connected';
     this.reconnects = link.status().reconnects;
-    this.sink.statusChanged();
+    this.sink.event({ type: 'link', up: true });
   }
 
   private offline(reason: string): void {
@@ -153,7 +185,7 @@ export class SparkplugHostDriver implements Driver {
       node.expected = null;
     }
     this.sink.qualityOf(this.tagKey.keys(), COMM_FAILURE, Date.now());
-    this.sink.statusChanged();
+    this.sink.event({ type: 'link', up: false, reason });
   }
 
   private message(topic: string, bytes: Buffer): void {
@@ -243,6 +275,8 @@ export class SparkplugHostDriver implements Driver {
           node.datatypes.set(metricKey(edge, deviceId, metric.name), datatype);
           this.ingest(edge, deviceId, metric.name, datatype, metric, payload.timestamp);
         }
+        // What a browse shows changed with this birth.
+        this.sink.event({ type: 'addressSpace' });
         return;
       }
       case 'NDATA':
@@ -271,13 +305,15 @@ export class SparkplugHostDriver implements Driver {
   private ingest(edge: string, deviceId: string, name: string, datatype: DataType, metric: Metric, fallbackTs: number | bigint | undefined): void {
     const ids = this.tagsByKey.get(metricKey(edge, deviceId, name));
     if (!ids) return;
+    // The metric's time is the source's; the payload's is when the edge node sent it (the "server" between us and the device).
+    const serverTs = fallbackTs === undefined ? undefined : Number(fallbackTs);
     const ts = Number(metric.timestamp ?? fallbackTs ?? Date.now());
     const value = metric.isNull ? null : fromWire(datatype, metric.value);
     const quality = metric.isNull ? qualityOf('bad', 'sensor_failure') : qualityOfMetric(metric);
     const scalar = toScalar(value);
     for (const id of ids) {
-      if (scalar === undefined) this.sink.reading(id, null, CONFIG_ERROR, ts);
-      else this.sink.reading(id, scalar, quality, ts);
+      if (scalar === undefined) this.sink.reading(id, null, CONFIG_ERROR, ts, serverTs);
+      else this.sink.reading(id, scalar, qualityOfReading(this.tagType.get(id) ?? 'float64', scalar, quality), ts, serverTs);
     }
   }
 
@@ -319,8 +355,15 @@ export class SparkplugHostDriver implements Driver {
   private note(message: string): void {
     this.lastError = message;
     this.lastErrorAt = Date.now();
-    this.sink.statusChanged();
+    this.sink.event({ type: 'counters' });
   }
+}
+
+/** A metric key back into its parts (keys are built by metricKey, so the first two '/' split it). */
+function splitKey(key: string): MetricAddress {
+  const first = key.indexOf('/');
+  const second = key.indexOf('/', first + 1);
+  return { edgeNodeId: key.slice(0, first), deviceId: key.slice(first + 1, second), metric: key.slice(second + 1) };
 }
 
 function hostState(online: boolean): string {
@@ -331,14 +374,16 @@ function metricValue(payload: Payload, name: string): Metric['value'] | undefine
   return payload.metrics.find((metric) => metric.name === name)?.value;
 }
 
+/** Our quality, and the "Quality" property's OPC DA code beside it when the value is not Good. */
 function qualityOfMetric(metric: Metric): Quality {
-  const { status, reason } = qualityFromProperties(metric.properties);
-  return qualityOf(status, reason);
+  const { status, reason, code } = qualityFromProperties(metric.properties);
+  const quality = qualityOf(status, reason);
+  return status === 'good' || code === undefined ? quality : Object.freeze({ ...quality, code: { value: code, name: `OPC DA quality ${code}` } });
 }
 
-/** What the tag engine can hold: numbers (64-bit integers as the nearest double) and booleans. */
+/** What the tag engine can hold: numbers (64-bit integers as the nearest double), booleans and text. */
 function toScalar(value: unknown): TagScalar | undefined {
-  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'bigint') return Number(value);
   return undefined;
 }

@@ -45,6 +45,7 @@ export const EVENT_TEXT: Readonly<Record<JournalEvent, string>> = {
   unsuppressed: 'Unsuppressed',
   out_of_service: 'Out of service',
   in_service: 'Returned to service',
+  removed: 'Removed from configuration',
 };
 
 export const KIND_TEXT: Readonly<Record<AlarmInfo['kind'], string>> = {

@@ -35,6 +35,7 @@ export function csvText(text: string | null): string {
 function csvValue(value: JournalEntry['value']): string {
   if (value === null) return '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return csvText(value);
   return csvNumber(value);
 }
 

@@ -3,7 +3,7 @@
 // (the link and the worst of its instruments) and its counters. Abnormal
 // states stand out; a healthy device is quiet grey.
 import { useShallow } from 'zustand/react/shallow';
-import type { DeviceInfo } from '../../../../shared/types';
+import { detailOf, type DeviceInfo, type DriverFigure } from '../../../../shared/types';
 import { useHmi } from '../../stores';
 import { DeviceStatusMark } from '../../ui/DeviceStatusMark';
 import { formatCount, formatTime } from '../../ui/format';
@@ -36,6 +36,7 @@ export function DevicePanel() {
 }
 
 function DeviceRow({ device }: { device: DeviceInfo }) {
+  const pollMs = detailOf(device, 'pollMs');
   return (
     <li
       className="device-row"
@@ -52,16 +53,18 @@ function DeviceRow({ device }: { device: DeviceInfo }) {
         </span>
       </div>
       <div className="device-driver">
-        {device.driver} · {formatCount(device.tagCount)} tags · poll {device.pollMs} ms
+        {device.driver} · {formatCount(device.tagCount)} tags{typeof pollMs === 'number' ? ` · poll ${pollMs} ms` : ''}
       </div>
       <dl className="device-stats">
         <Stat label="Requests" value={formatCount(device.requests)} />
         <Stat label="Errors" value={formatCount(device.errors)} abnormal={device.errors > 0} />
         <Stat label="Timeouts" value={formatCount(device.timeouts)} abnormal={device.timeouts > 0} />
-        <Stat label="Last scan" value={device.lastScanMs === null ? '—' : `${formatScan(device.lastScanMs)} ms`} />
-        <Stat label="Blocks" value={formatCount(device.blocksPerScan)} />
         <Stat label="Reconnects" value={formatCount(device.reconnects)} />
-        <Stat label="Overruns" value={formatCount(device.overruns)} abnormal={device.overruns > 0} />
+        {device.details
+          .filter((figure) => figure.key !== 'pollMs')
+          .map((figure) => (
+            <Stat key={figure.key} label={figure.label} value={formatFigure(figure)} abnormal={figure.abnormal === true} />
+          ))}
       </dl>
       {device.lastError !== null && (
         <div className="device-error" title={device.lastError}>
@@ -81,6 +84,15 @@ function Stat({ label, value, abnormal = false }: { label: string; value: string
       <dd className="num">{value}</dd>
     </div>
   );
+}
+
+/** A protocol's figure as the panel shows it: counts grouped, durations with their unit, none as a dash. */
+function formatFigure(figure: DriverFigure): string {
+  const { value, unit } = figure;
+  if (value === null) return '—';
+  if (typeof value === 'string') return value;
+  const text = unit === 'ms' ? formatScan(value) : formatCount(value);
+  return unit ? `${text} ${unit}` : text;
 }
 
 function formatScan(ms: number): string {

@@ -4,8 +4,8 @@
 // login that may write the tag sees it; one that ends while it is open (idle
 // logout, lock) closes it. A refusal from the runtime is shown in its words.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { TagInfo } from '../../../../shared/types';
-import type { WriteResult } from '../../../../shared/contract';
+import type { TagInfo, TagScalar } from '../../../../shared/types';
+import { MAX_TEXT_VALUE, type WriteResult } from '../../../../shared/contract';
 import { ApiError, useClient } from '../../api';
 import { mayWriteTag, useHmi } from '../../stores';
 import { formatTime, formatValue, formatWithUnits } from '../../ui/format';
@@ -16,10 +16,10 @@ import { initialDraft, parseDraft, type Draft } from './writeDraft';
 
 type Step =
   | { readonly name: 'edit' }
-  | { readonly name: 'confirm'; readonly value: number | boolean }
-  | { readonly name: 'sending'; readonly value: number | boolean }
-  | { readonly name: 'done'; readonly value: number | boolean; readonly result: WriteResult }
-  | { readonly name: 'failed'; readonly value: number | boolean; readonly error: ApiError };
+  | { readonly name: 'confirm'; readonly value: TagScalar }
+  | { readonly name: 'sending'; readonly value: TagScalar }
+  | { readonly name: 'done'; readonly value: TagScalar; readonly result: WriteResult }
+  | { readonly name: 'failed'; readonly value: TagScalar; readonly error: ApiError };
 
 export function WriteDialog() {
   const writePath = useHmi((s) => s.writePath);
@@ -60,7 +60,7 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
 
   const parsed = parseDraft(draft);
   const units = tag.units;
-  const show = (v: number | boolean) => formatWithUnits(v, tag.dataType, units);
+  const show = (v: TagScalar) => formatWithUnits(v, tag.dataType, units);
 
   const toConfirm = (e?: FormEvent) => {
     e?.preventDefault();
@@ -68,7 +68,7 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
     if (parsed.ok) setStep({ name: 'confirm', value: parsed.value });
   };
 
-  const send = async (value: number | boolean) => {
+  const send = async (value: TagScalar) => {
     setStep({ name: 'sending', value });
     try {
       const result = await client['tags.write']({ path: tag.path, value });
@@ -147,14 +147,15 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
               <input
                 id="write-input"
                 data-testid="write-input"
-                type="number"
-                step="any"
-                inputMode="decimal"
+                type={draft.kind === 'text' ? 'text' : 'number'}
+                step={draft.kind === 'text' ? undefined : 'any'}
+                inputMode={draft.kind === 'text' ? 'text' : 'decimal'}
+                maxLength={draft.kind === 'text' ? MAX_TEXT_VALUE : undefined}
                 autoFocus
                 autoComplete="off"
                 aria-invalid={touched && !parsed.ok}
                 value={draft.text}
-                onChange={(e) => setDraft({ kind: 'number', text: e.target.value })}
+                onChange={(e) => setDraft({ kind: draft.kind, text: e.target.value })}
                 onFocus={(e) => e.currentTarget.select()}
               />
               {units && <span className="units">{units}</span>}

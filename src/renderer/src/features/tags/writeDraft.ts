@@ -2,17 +2,20 @@
 import type { TagDataType, TagScalar } from '../../../../shared/types';
 import { isIntegerType } from '../../ui/format';
 
-export type Draft = { readonly kind: 'bool'; readonly value: boolean } | { readonly kind: 'number'; readonly text: string };
+export type Draft = { readonly kind: 'bool'; readonly value: boolean } | { readonly kind: 'number' | 'text'; readonly text: string };
 
 export type ParsedDraft = { readonly ok: true; readonly value: TagScalar } | { readonly ok: false; readonly problem: string };
 
 export function initialDraft(dataType: TagDataType, current: TagScalar | null | undefined): Draft {
   if (dataType === 'bool') return { kind: 'bool', value: current === true };
+  if (dataType === 'string') return { kind: 'text', text: typeof current === 'string' ? current : '' };
   return { kind: 'number', text: typeof current === 'number' ? String(roundForInput(current, dataType)) : '' };
 }
 
 export function parseDraft(draft: Draft): ParsedDraft {
   if (draft.kind === 'bool') return { ok: true, value: draft.value };
+  // Text goes as typed: spaces may matter to the PLC.
+  if (draft.kind === 'text') return { ok: true, value: draft.text };
   const text = draft.text.trim();
   if (text === '') return { ok: false, problem: 'Enter a value' };
   const value = Number(text);

@@ -23,7 +23,7 @@ export function sampleOf(change: Pick<TagChange, 'value' | 'quality' | 'ts'>): L
   const { value, quality } = change;
   const q = QUALITY_CODE[quality.status];
   const v =
-    q === QUALITY_CODE.bad || value === null
+    q === QUALITY_CODE.bad || value === null || typeof value === 'string'
       ? NaN
       : typeof value === 'boolean'
         ? value

@@ -21,6 +21,7 @@ import type { EventName, MethodName } from './names';
 import { ROLES, type AuditEntry, type Role, type AuditVerification, type MethodPermission, type SessionInfo, type UserInfo } from './security';
 import type {
   BrowseNode,
+  DeviceBrowsePage,
   DeviceInfo,
   HistorianStatus,
   HistoryResult,
@@ -182,6 +183,14 @@ export const methods = {
     z.strictObject({ path: tagPathSchema, value: tagScalarSchema }),
   ),
   'devices.list': method<DeviceInfo[]>('read')(z.strictObject({})),
+  /** One page of a device's own address space (OPC UA nodes, Sparkplug births …); `node` is a child's address, absent for the root. */
+  'devices.browse': method<DeviceBrowsePage>('read')(
+    z.strictObject({
+      device: z.string().min(1).max(256),
+      node: z.string().min(1).max(MAX_PATH * 4).optional(),
+      continuation: z.string().min(1).max(4096).optional(),
+    }),
+  ),
   'history.query': method<HistoryResult>('read')(historyQuerySchema),
   'history.status': method<HistorianStatus>('read')(z.strictObject({})),
   /** Statistics of each tag over a range: min, max, averages, time in Bad quality. */

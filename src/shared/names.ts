@@ -7,6 +7,7 @@ export const METHOD_NAMES = [
   'tags.browse',
   'tags.write',
   'devices.list',
+  'devices.browse',
   'history.query',
   'history.status',
   'history.stats',

@@ -126,6 +126,26 @@ export function detailOf(status: Pick<DriverStatus, 'details'>, key: string): Dr
   return status.details.find((figure) => figure.key === key)?.value;
 }
 
+/** One child of a node in a device's own address space (`devices.browse`). */
+export interface DeviceBrowseChild {
+  readonly name: string;
+  /** A variable: the address to give a tag; a folder: the `node` to browse next. */
+  readonly address: string;
+  /** A variable's data type as a tag would hold it; null for a folder, or a type no tag can hold. */
+  readonly type: TagDataType | null;
+  readonly writable: boolean;
+  readonly hasChildren: boolean;
+  readonly units?: string;
+  readonly range?: { readonly min: number; readonly max: number };
+  readonly description?: string;
+}
+
+/** One page of a node's children; pass `continuation` back for the next. */
+export interface DeviceBrowsePage {
+  readonly children: readonly DeviceBrowseChild[];
+  readonly continuation?: string;
+}
+
 export interface DeviceInfo extends DriverStatus {
   /** The device's NAMUR NE107 status: its link, and the worst of its instruments. */
   readonly ne107: Ne107Status;

@@ -71,7 +71,7 @@ const REAL = {
 };
 
 const READ_ONLY = new Set<string>([
-  'tags.list', 'tags.browse', 'devices.list', 'history.query', 'history.status', 'history.stats', 'trends.list',
+  'tags.list', 'tags.browse', 'devices.list', 'devices.browse', 'history.query', 'history.status', 'history.stats', 'trends.list',
   'alarms.list', 'alarms.journal', 'alarms.kpis', 'uplink.status', 'simulator.status', 'auth.session', 'users.list',
   'audit.list', 'audit.verify',
 ]);

@@ -5,7 +5,10 @@ import { ContractFailure, type Caller, type Handlers } from '../../shared/contra
 import { browseChildren, isUnder } from '../../shared/tagPath';
 import { isIntegerType, type TagScalar } from '../../shared/types';
 import type { UplinkStatus } from '../../shared/uplink';
-import { DeviceError } from './drivers/driver';
+import { AddressError, DeviceError } from './drivers/driver';
+
+/** How long a browse may wait for a device. */
+const BROWSE_TIMEOUT_MS = 10_000;
 import type { Runtime, SimulatorControl } from './runtime';
 import type { EngineTag } from './tags/engine';
 import type { Historian } from './historian/historian';
@@ -103,6 +106,22 @@ function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined
     },
 
     'devices.list': () => runtime.devices(),
+
+    'devices.browse': async ({ device, node, continuation }) => {
+      const driver = runtime.drivers.get(device);
+      if (!driver) throw new ContractFailure('not_found', `no device "${device}"`);
+      if (!driver.browse) throw new ContractFailure('invalid_request', `${device} cannot be browsed: its protocol has no address space to list (type its addresses in)`);
+      // A device that does not answer must not hold the request for ever.
+      const signal = AbortSignal.timeout(BROWSE_TIMEOUT_MS);
+      try {
+        return await driver.browse(node, { signal, continuation });
+      } catch (error) {
+        if (error instanceof AddressError) throw new ContractFailure('not_found', `${device}: ${error.message}`);
+        if (error instanceof DeviceError) throw new ContractFailure('device_error', `${device}: ${error.message}`, error.code);
+        if (signal.aborted) throw new ContractFailure('unavailable', `${device} did not answer the browse within ${BROWSE_TIMEOUT_MS / 1000} s`);
+        throw error;
+      }
+    },
 
     'history.query': async ({ paths, ...request }) => {
       const historian = requireHistorian();
@@ -239,10 +258,10 @@ function toRaw(tag: EngineTag, value: TagScalar): TagScalar {
   }
   if (dataType === 'string') {
     if (typeof value === 'string') return value;
-    throw new ContractFailure('invalid_request', `${path} is text: write a string, not ${String(value)}`);
+    throw new ContractFailure('invalid_request', `${path} is text: the value must be a string, not ${String(value)}`);
   }
   if (typeof value !== 'number') {
-    throw new ContractFailure('invalid_request', `${path} is a ${dataType}: write a number, not ${JSON.stringify(value)}`);
+    throw new ContractFailure('invalid_request', `${path} is a ${dataType}: the value must be a number, not ${JSON.stringify(value)}`);
   }
   const raw = tag.scaler.toRaw(value);
   return isIntegerType(dataType) ? Math.round(raw) : raw;

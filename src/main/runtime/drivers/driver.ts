@@ -2,7 +2,7 @@
 // subscribed (OPC UA, Sparkplug) alike. Drivers emit readings and typed
 // events into a sink (the tag engine and the runtime) and nothing else: they
 // know nothing of the historian, alarms, uplink or UI.
-import type { DriverStatus, Quality, TagDataType, TagScalar } from '../../../shared/types';
+import type { DeviceBrowseChild, DeviceBrowsePage, DriverStatus, Quality, TagDataType, TagScalar } from '../../../shared/types';
 
 /** A tag as a driver sees it: its id and its address, parsed once at load by the driver module. */
 export interface DriverTag<Address = unknown> {
@@ -47,24 +47,9 @@ export interface DriverSink {
 }
 
 /** One child of a node in a device's address space. */
-export interface BrowseChild {
-  readonly name: string;
-  /** For a tag: the address to put in the project file; for a folder: the `node` to browse next. */
-  readonly address: string;
-  /** The data type of a variable; null for a folder or a type we cannot hold. */
-  readonly type: TagDataType | null;
-  readonly writable: boolean;
-  readonly hasChildren: boolean;
-  readonly units?: string;
-  readonly range?: { readonly min: number; readonly max: number };
-  readonly description?: string;
-}
-
-export interface BrowsePage {
-  readonly children: readonly BrowseChild[];
-  /** Pass back to get the next page of a large folder; absent on the last page. */
-  readonly continuation?: string;
-}
+export type BrowseChild = DeviceBrowseChild;
+/** One page of children; `continuation` is absent on the last page. */
+export type BrowsePage = DeviceBrowsePage;
 
 export interface BrowseOptions {
   readonly signal?: AbortSignal;

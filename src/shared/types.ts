@@ -36,6 +36,12 @@ export interface TagValue {
   readonly ts: number;
 }
 
+/** The range a tag accepts writes in, in engineering units; null: that side is open. */
+export interface WriteLimits {
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
 export type TagDataType = 'bool' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32' | 'float64';
 
 export interface TagInfo extends TagValue {
@@ -46,6 +52,8 @@ export interface TagInfo extends TagValue {
   readonly units: string;
   readonly description: string;
   readonly writable: boolean;
+  /** Writes outside these (engineering units) are refused; absent or null: none beyond the data type's. */
+  readonly writeLimits?: WriteLimits | null;
   /** The instrument's NAMUR NE107 status. */
   readonly ne107: Ne107Status;
 }

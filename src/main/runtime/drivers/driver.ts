@@ -19,6 +19,13 @@ export interface DriverSink {
   statusChanged(): void;
 }
 
+/** A value read on demand (the writer's read-back), raw; `raw` is null when the device gave none, `problem` says why. */
+export interface DeviceReading {
+  readonly raw: TagScalar | null;
+  readonly quality: Quality;
+  readonly problem?: string;
+}
+
 export interface Driver {
   readonly name: string;
   start(): void;
@@ -26,6 +33,13 @@ export interface Driver {
   stop(): Promise<void>;
   /** Writes a raw value; resolves when the device confirmed, rejects with a DeviceError. */
   write(id: number, raw: TagScalar): Promise<void>;
+  /**
+   * Reads tags from the device now, ahead of the polls (the writer reads back
+   * what a device holds after a write); one reading per id, in order. Rejects
+   * with a DeviceError when the device cannot be asked at all. Absent where
+   * the protocol has no read on demand (a Sparkplug host only hears reports).
+   */
+  read?(ids: readonly number[]): Promise<DeviceReading[]>;
   info(): DriverStatus;
 }
 

@@ -3,7 +3,7 @@
 // writes through the same queue.
 import type { DriverStatus, DeviceState, Quality, TagScalar } from '../../../../shared/types';
 import { qualityOf } from '../../tags/plausibility';
-import { DeviceError, type Driver, type DriverSink, type DriverTag } from '../driver';
+import { DeviceError, type DeviceReading, type Driver, type DriverSink, type DriverTag } from '../driver';
 import { isBitArea, parseModbusAddress, type ModbusAddress } from './address';
 import { decodeRegisters, encodeRegisters, setRegisterBit } from './codec';
 import { timeoutOf, type ModbusDeviceConfig } from './config';
@@ -133,6 +133,31 @@ export class ModbusDriver implements Driver {
       if (code !== undefined) throw new DeviceError(`${this.name} refused the write: ${describeException(code)}`, code);
       throw new DeviceError(`${this.name}: ${messageOf(error)}`);
     }
+  }
+
+  /**
+   * Reads each tag with its own request, queued as a write is (ahead of the
+   * polls), so a read-back follows its write with no scan in between. An
+   * exception answers that tag only; a lost link or a timeout rejects.
+   */
+  async read(ids: readonly number[]): Promise<DeviceReading[]> {
+    const out: DeviceReading[] = [];
+    for (const id of ids) {
+      const address = this.addresses.get(id);
+      if (!address) throw new DeviceError(`tag ${id} is not on ${this.name}`);
+      const block: Block = { area: address.area, start: address.offset, count: address.length, items: [] };
+      this.counters.requests++;
+      try {
+        const data = await this.line.run(this.config.unitId, this.timeoutMs, 'write', (client) => readArea(client, block));
+        out.push({ raw: isBitArea(address.area) ? data[0] === true : decodeRegisters(data as ArrayLike<number>, 0, address), quality: GOOD });
+      } catch (error) {
+        this.noteError(error);
+        const code = modbusExceptionCode(error);
+        if (code === undefined) throw new DeviceError(`${this.name}: ${messageOf(error)}`);
+        out.push({ raw: null, quality: code === 1 ? CONFIG_ERROR : DEVICE_EXCEPTION, problem: `${this.name} refused the read: ${describeException(code)}` });
+      }
+    }
+    return out;
   }
 
   private state(): DeviceState {

@@ -10,7 +10,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TagInfo } from '../../../../shared/types';
 import type { WriteResult } from '../../../../shared/contract';
-import { limitsText, outcomeText } from '../../../../shared/write';
+import { limitsText } from '../../../../shared/write';
 import { ApiError, useClient } from '../../api';
 import { mayWriteTag, useHmi } from '../../stores';
 import { formatTime, formatValue, formatWithUnits } from '../../ui/format';
@@ -214,7 +214,7 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
       {(step.name === 'done' || step.name === 'failed') && (
         <div className="write-result-step">
           {step.name === 'done' ? (
-            <WriteAnswer result={step.result} show={show} units={units} />
+            <WriteAnswer result={step.result} show={show} />
           ) : (
             <p className="write-result" data-testid="write-result" data-ok="false" role="alert">
               <span className="result-mark" aria-hidden="true">
@@ -248,7 +248,7 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
  * The device's answer, honestly: what it holds after the write, or that it
  * was not read back. A value the device did not take is never "written".
  */
-function WriteAnswer({ result, show, units }: { result: WriteResult; show: (v: number | boolean) => string; units: string }) {
+function WriteAnswer({ result, show }: { result: WriteResult; show: (v: number | boolean) => string }) {
   const held = result.readBack === 'held' && result.held !== null ? result.held : null;
   const answered = (
     <>
@@ -269,7 +269,8 @@ function WriteAnswer({ result, show, units }: { result: WriteResult; show: (v: n
       ) : result.differs ? (
         <span>
           Device holds <strong data-testid="write-held">{show(held)}</strong>, not the <strong>{show(result.requested)}</strong> requested (
-          <span className="mono">{result.path}</span>). <span className="muted">{capitalise(outcomeText(result, units))}.</span>
+          <span className="mono">{result.path}</span>).
+          {result.sent !== result.requested && <span className="muted"> Sent {show(result.sent)}: rounded to the tag&apos;s step.</span>}
           {answered}
         </span>
       ) : (
@@ -280,10 +281,6 @@ function WriteAnswer({ result, show, units }: { result: WriteResult; show: (v: n
       )}
     </p>
   );
-}
-
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function formatMs(ms: number): string {

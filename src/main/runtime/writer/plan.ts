@@ -63,7 +63,7 @@ export function planWrite(def: WriteTag, scaler: Scaler, value: TagScalar): Writ
     }
     throw new WriteRefused(`${path} is a bool: write true or false, not ${value}`);
   }
-  if (typeof value !== 'number') throw new WriteRefused(`${path} is a ${dataType}: write a number, not ${String(value)}`);
+  if (typeof value !== 'number') throw new WriteRefused(`${path} is ${withArticle(dataType)}: write a number, not ${String(value)}`);
   if (!Number.isFinite(value)) throw new WriteRefused(`${path}: ${value} is not a finite number`);
 
   const limits = writeLimitsOf(def);
@@ -91,14 +91,19 @@ export function planWrite(def: WriteTag, scaler: Scaler, value: TagScalar): Writ
 function betweenSteps(def: WriteTag, scaler: Scaler, raw: number, value: number): string {
   const [a, b] = [tidy(scaler.toEu(Math.floor(raw))), tidy(scaler.toEu(Math.ceil(raw)))].sort((x, y) => x - y);
   const step = tidy(Math.abs(scaler.toEu(1) - scaler.toEu(0)));
-  const what = def.scale ? `moves in steps of ${valueText(step, def.units)} (whole counts of a ${def.dataType})` : `is a ${def.dataType} and takes whole numbers`;
+  const what = def.scale ? `moves in steps of ${valueText(step, def.units)} (whole counts of ${withArticle(def.dataType)})` : `is ${withArticle(def.dataType)} and takes whole numbers`;
   return `${def.path} ${what}: write ${valueText(a!, def.units)} or ${valueText(b!, def.units)}, not ${valueText(value, def.units)}`;
 }
 
 /** "… holds 0 … 6553.5 % (a uint16): 7000 % does not fit". */
 function doesNotFit(def: WriteTag, scaler: Scaler, range: readonly [number, number], value: number): string {
   const ends = [tidy(scaler.toEu(range[0])), tidy(scaler.toEu(range[1]))].sort((x, y) => x - y);
-  return `${def.path} holds ${limitsText({ min: ends[0]!, max: ends[1]! }, def.units)} (a ${def.dataType}): ${valueText(value, def.units)} does not fit, nothing was sent`;
+  return `${def.path} holds ${limitsText({ min: ends[0]!, max: ends[1]! }, def.units)} (${withArticle(def.dataType)}): ${valueText(value, def.units)} does not fit, nothing was sent`;
+}
+
+/** "an int16", "a uint16". */
+function withArticle(dataType: TagDataType): string {
+  return `${dataType.startsWith('int') ? 'an' : 'a'} ${dataType}`;
 }
 
 /** Equal but for the float noise of scaling. */

@@ -32,6 +32,7 @@ import type {
   TagScalar,
 } from './types';
 import type { UplinkStatus } from './uplink';
+import type { ReadBackState, WriteOutcome } from './write';
 
 const MAX_PATH = 1024;
 
@@ -76,12 +77,24 @@ function event<Payload>() {
   return <Params extends z.ZodType>(params: Params): EventSpec<Params, Payload> => ({ params });
 }
 
-export interface WriteResult {
+/** The answer to a write the device confirmed (see src/shared/write.ts for its wording). */
+export interface WriteResult extends WriteOutcome {
   readonly path: string;
-  /** The raw value(s) sent to the device, for the operator's confirmation. */
+  /** The raw value sent to the device (counts, register value), for the operator's confirmation. */
   readonly written: TagScalar;
-  /** Round trip to the device, ms. */
+  /** Round trip to the device, ms (the write and its read-back). */
   readonly durationMs: number;
+  /** What was asked, in engineering units. */
+  readonly requested: TagScalar;
+  /** What was sent, in engineering units: the request, or the request rounded to the tag's step (`writeRounding: round`). */
+  readonly sent: TagScalar;
+  /** What the device holds after the write, read back, in engineering units; null when it was not read back (see `readBack`). */
+  readonly held: TagScalar | null;
+  readonly readBack: ReadBackState;
+  /** Why there is no read-back (`unsupported`, `failed`); null when there is one. */
+  readonly readBackProblem: string | null;
+  /** The device's value (read back, or else what was sent) is not what was asked: a clamping device, or a rounded value. */
+  readonly differs: boolean;
 }
 
 export const AGGREGATES = ['avg', 'min', 'max', 'twa', 'count', 'first', 'last'] as const;

@@ -71,6 +71,13 @@ export function isIntegerType(type: TagDataType): boolean {
   return type === 'int16' || type === 'uint16' || type === 'int32' || type === 'uint32' || type === 'int64' || type === 'uint64';
 }
 
+/** The range a tag accepts writes in, in engineering units; null: that side is open. */
+export interface WriteLimits {
+  readonly min: number | null;
+  readonly max: number | null;
+}
+
+
 export interface TagInfo extends TagValue {
   readonly path: string;
   readonly device: string;
@@ -79,6 +86,8 @@ export interface TagInfo extends TagValue {
   readonly units: string;
   readonly description: string;
   readonly writable: boolean;
+  /** Writes outside these (engineering units) are refused; absent or null: none beyond the data type's. */
+  readonly writeLimits?: WriteLimits | null;
   /** The instrument's NAMUR NE107 status. */
   readonly ne107: Ne107Status;
 }

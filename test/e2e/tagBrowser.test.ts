@@ -245,6 +245,41 @@ describe('tag browser (serve mode, demo plant, Chromium)', () => {
     );
   }, 60_000);
 
+  it('shows the tag’s write limits, keeps a value beyond them from being sent, and answers with what the device holds', async () => {
+    const sp = PREFERRED_WRITE_TAG;
+    await page.locator('[data-testid="search"]').fill(sp);
+    const row = page.locator(rowSelector(sp));
+    await row.waitFor({ timeout: 5_000 });
+    await row.locator('[data-testid="write-button"]').click();
+    const dialog = page.locator('[data-testid="write-dialog"]');
+    await dialog.waitFor({ state: 'visible', timeout: 5_000 });
+    expect(await dialog.locator('[data-testid="write-limits"]').textContent()).toBe('0 … 150 °C');
+
+    // 500 °C goes no further than the edit step: the limits are named, nothing is sent.
+    const setpointBefore = (await api<ApiTag[]>('tags.list', { search: sp }))[0]!.value;
+    await dialog.locator('[data-testid="write-input"]').fill('500');
+    await dialog.locator('[data-testid="write-next"]').click();
+    expect(await dialog.getAttribute('data-step')).toBe('edit');
+    expect(await dialog.locator('.field-problem').textContent()).toBe('Outside the write limits (0 … 150 °C)');
+
+    // The runtime refuses it too (a client that skips the dialog's check), and the setpoint stays.
+    await expect(api('tags.write', { path: sp, value: 500 })).rejects.toThrow(/0 … 150 °C/);
+    expect((await api<ApiTag[]>('tags.list', { search: sp }))[0]!.value).toBe(setpointBefore);
+
+    // A value inside them: the answer is what the device holds, read back.
+    await dialog.locator('[data-testid="write-input"]').fill('64');
+    await dialog.locator('[data-testid="write-next"]').click();
+    await dialog.locator('[data-testid="write-confirm"]').click();
+    const result = dialog.locator('[data-testid="write-result"]');
+    await result.waitFor({ timeout: 15_000 });
+    expect(await result.getAttribute('data-read-back')).toBe('held');
+    expect(await result.getAttribute('data-differs')).toBe('false');
+    expect(await result.locator('[data-testid="write-held"]').textContent()).toBe('64.00 °C');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 5_000 });
+    await page.locator('[data-testid="search"]').fill('');
+  }, 30_000);
+
   it('opens the write dialog with Enter on the selected row, and Esc closes it', async () => {
     const target = pickWriteTag();
     const row = page.locator(rowSelector(target.path));

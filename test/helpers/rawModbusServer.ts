@@ -64,6 +64,8 @@ export class RawModbusServer {
   slowMs = 500;
   /** 'lying-byte-count': added to the true byte count; null: a random lie, half of them too small. */
   byteCountDelta: number | null = null;
+  /** Called after a write (FC5/6/15/16) was stored, before it is answered: a device that clamps changes the registers here. */
+  afterWrite: ((fc: number, address: number, count: number) => void) | null = null;
   /** Replies shaped by each misbehaviour ('silent' counts the requests left unanswered). */
   readonly frames: Record<Misbehaviour, number> = Object.fromEntries(MISBEHAVIOURS.map((m) => [m, 0])) as Record<Misbehaviour, number>;
   private readonly server: Server = createServer((socket) => this.serve(socket));
@@ -268,6 +270,7 @@ export class RawModbusServer {
       case 16: {
         const target = fc === 5 || fc === 15 ? this.coils : this.registers;
         values!.forEach((v, i) => (target[address + i] = v));
+        this.afterWrite?.(fc, address, count);
         const out = Buffer.alloc(5);
         out.writeUInt8(fc, 0);
         out.writeUInt16BE(address, 1);

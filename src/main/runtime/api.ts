@@ -3,14 +3,13 @@
 // that a tag exists, is writable, and that the value fits it.
 import { ContractFailure, type Caller, type Handlers } from '../../shared/contract';
 import { browseChildren, isUnder } from '../../shared/tagPath';
-import { isIntegerType, type TagScalar } from '../../shared/types';
 import type { UplinkStatus } from '../../shared/uplink';
 import { AddressError, DeviceError } from './drivers/driver';
 
 /** How long a browse may wait for a device. */
 const BROWSE_TIMEOUT_MS = 10_000;
 import type { Runtime, SimulatorControl } from './runtime';
-import type { EngineTag } from './tags/engine';
+import { writeLimitsOf } from './writer/plan';
 import type { Historian } from './historian/historian';
 import type { AlarmJournal } from './alarms/journal';
 import { filterAlarms } from './alarms/alarmFilter';
@@ -18,7 +17,6 @@ import { computeKpis } from './alarms/kpis';
 import { guardHandlers } from './security/guard';
 import { securityHandlers } from './security/handlers';
 import { RUNTIME_CALLER } from './security/security';
-
 
 /** The handlers, each behind the permission its method declares (see security/guard.ts). */
 export function createHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Handlers {
@@ -64,7 +62,7 @@ function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined
       for (const tag of engine.live()) {
         if (folder && !isUnder(tag.def.path, folder)) continue;
         if (needle && !tag.def.path.toLowerCase().includes(needle)) continue;
-        out.push({ ...engine.info(tag), ne107: runtime.alarms.tagNe107(tag) });
+        out.push({ ...engine.info(tag), writeLimits: tag.def.writable ? writeLimitsOf(tag.def) : null, ne107: runtime.alarms.tagNe107(tag) });
       }
       return out;
     },
@@ -77,33 +75,8 @@ function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined
       return children;
     },
 
-    'tags.write': async ({ path, value }, caller) => {
-      const tag = engine.find(path);
-      if (!tag) throw new ContractFailure('not_found', `no tag "${path}"`);
-      if (!tag.def.writable) throw new ContractFailure('not_writable', `${path} is read-only`);
-      try {
-        security.authorizeWrite(caller ?? RUNTIME_CALLER, path);
-      } catch (error) {
-        audit(caller, 'denied', path, tag.value, value, (error as Error).message);
-        throw error;
-      }
-      const before = tag.value;
-      const driver = runtime.drivers.get(tag.def.device);
-      if (!driver) throw new ContractFailure('internal', `${path} has no driver`);
-      if (!driver.write) throw new ContractFailure('not_writable', `${path}: the ${tag.def.device} driver cannot write`);
-      const raw = toRaw(tag, value);
-      const started = Date.now();
-      try {
-        await driver.write(tag.id, raw);
-      } catch (error) {
-        audit(caller, 'tags.write_failed', path, before, value, (error as Error).message);
-        if (error instanceof DeviceError) throw new ContractFailure('device_error', error.message, error.code);
-        if (error instanceof RangeError) throw new ContractFailure('invalid_request', `${path}: ${error.message}`);
-        throw error;
-      }
-      audit(caller, 'tags.write', path, before, value);
-      return { path, written: raw, durationMs: Date.now() - started };
-    },
+    // The one way to write (writer/): permission, limits, EU → raw, the driver, read-back, the audit entry.
+    'tags.write': ({ path, value }, caller) => runtime.writer.write(callerOf(caller), path, value),
 
     'devices.list': () => runtime.devices(),
 
@@ -246,23 +219,4 @@ function stringOf(value: unknown): string | null {
 
 function listOf(ids: readonly string[]): string {
   return ids.length <= 5 ? ids.join(', ') : `${ids.slice(0, 5).join(', ')} and ${ids.length - 5} more`;
-}
-
-/** Engineering value → the raw value the device stores, refusing what does not fit the tag. */
-function toRaw(tag: EngineTag, value: TagScalar): TagScalar {
-  const { dataType, path } = tag.def;
-  if (dataType === 'bool') {
-    if (typeof value === 'boolean') return value;
-    if (value === 0 || value === 1) return value === 1;
-    throw new ContractFailure('invalid_request', `${path} is a bool: write true or false, not ${value}`);
-  }
-  if (dataType === 'string') {
-    if (typeof value === 'string') return value;
-    throw new ContractFailure('invalid_request', `${path} is text: the value must be a string, not ${String(value)}`);
-  }
-  if (typeof value !== 'number') {
-    throw new ContractFailure('invalid_request', `${path} is a ${dataType}: the value must be a number, not ${JSON.stringify(value)}`);
-  }
-  const raw = tag.scaler.toRaw(value);
-  return isIntegerType(dataType) ? Math.round(raw) : raw;
 }

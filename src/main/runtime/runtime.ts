@@ -20,6 +20,7 @@ import { AlarmEngine, type AlarmListener } from './alarms/alarmEngine';
 import { AlarmJournal, type JournalOptions } from './alarms/journal';
 import { Uplink } from './uplink/uplink';
 import { Security, trustedCaller } from './security/security';
+import { Writer } from './writer/writer';
 
 /** What the runtime may ask of a simulated plant, when one runs beside it. */
 export interface SimulatorControl {
@@ -81,6 +82,8 @@ export class Runtime implements EventSources {
   readonly alarmJournal: AlarmJournal | null;
   readonly uplink: Uplink | null;
   readonly security: Security;
+  /** Every write goes through it: the contract's, the uplink's DCMD, control loops. */
+  readonly writer: Writer;
   /** Event streams opened with a login, by its token. */
   private readonly streamsOf = new Map<string, Set<ClientSession>>();
   private readonly fanout: ChangeFanout;
@@ -132,7 +135,7 @@ export class Runtime implements EventSources {
             deviceOnline: (name) => this.drivers.get(name)?.info().status === 'connected',
             write: async (path, value) => {
               // The uplink's `commands` switch is the permission (off by default); the audit trail names it.
-              await this.handlers['tags.write']({ path, value }, dcmdCaller);
+              await this.writer.write(dcmdCaller, path, value);
             },
             queueFile: options.uplinkQueueFile ?? null,
             password: passwordOf(project.uplink.password, secret),
@@ -150,6 +153,12 @@ export class Runtime implements EventSources {
     this.security.onSessionEnd((token) => {
       for (const stream of this.streamsOf.get(token) ?? []) stream.close();
       this.streamsOf.delete(token);
+    });
+    this.writer = new Writer({
+      tags: this.engine,
+      driverOf: (device) => this.drivers.get(device),
+      authorizeWrite: (caller, path) => this.security.authorizeWrite(caller, path),
+      audit: (...entry) => this.security.audit(...entry),
     });
     this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);

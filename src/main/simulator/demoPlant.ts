@@ -170,6 +170,8 @@ class RunningDemoPlant implements DemoPlant {
       const a = s.address;
       if (!s.def.write || a.area !== area || a.offset + a.length <= offset || a.offset >= offset + count) continue;
       s.def.write(this.plant, fromRaw(s, this.bank.get(a)));
+      // As a PLC that clamps on write: the register holds the accepted value at once, so a read-back sees it.
+      this.publishSignal(s);
     }
   }
 }

@@ -113,7 +113,7 @@ describe('Modbus driver against a test server', () => {
   - { path: W/Reg, device: plc, address: "HR:10", writable: true }
   - { path: W/Float, device: plc, address: "HR:20:float32:CDAB", writable: true }
   - { path: W/Bit, device: plc, address: "HR:30.2", writable: true }
-  - { path: W/SP, device: plc, address: "HR:40:int16", writable: true, scale: { rawMin: 0, rawMax: 1000, euMin: 0, euMax: 100 } }
+  - { path: W/SP, device: plc, address: "HR:40:int16", writable: true, writeRounding: round, scale: { rawMin: 0, rawMax: 1000, euMin: 0, euMax: 100 } }
   - { path: W/Hole, device: plc, address: "HR:50", writable: true }
 `);
     await waitFor(() => runtime.devices()[0]!.status === 'connected', 'the connection');

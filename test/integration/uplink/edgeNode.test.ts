@@ -53,7 +53,7 @@ tags:
   - { path: Plant/Tank/Level, device: plc1, address: "HR:0", units: m, scale: { rawMin: 0, rawMax: 1000, euMin: 0, euMax: 10 } }
   - { path: Plant/Tank/Temp, device: plc1, address: "HR:2:float32" }
   - { path: Plant/Pump/Run, device: plc1, address: "CO:0", writable: true }
-  - { path: Plant/Pump/Count, device: plc1, address: "HR:4:int16", writable: true }
+  - { path: Plant/Pump/Count, device: plc1, address: "HR:4:int16", writable: true, writeLimits: { min: -100, max: 100 } }
   - { path: Other/Hidden, device: plc1, address: "HR:9" }
 uplink:
 ${uplink}
@@ -173,6 +173,34 @@ describe('Sparkplug B edge node', () => {
     listener.client.publish('spBv1.0/G1/DCMD/cmd/plc1', Buffer.from(encodePayload({ timestamp: now, metrics: [{ name: 'Plant/Tank/Temp', datatype: DataType.Float, value: 3 }] })));
     await waitFor(() => runtime.uplink!.status().commandsRefused === 1, 'the refusal');
     expect(runtime.uplink!.status().lastCommandError).toMatch(/Plant\/Tank\/Temp.*read-only/);
+  });
+
+  it('sends DCMD writes through the writer: its limits refuse them, and the audit trail keeps both', async () => {
+    const b = await broker();
+    const listener = await listen(b.url);
+    const { server, port } = await device();
+    const runtime = start(new Runtime(project(port, `  url: ${b.url}\n  groupId: G1\n  edgeNodeId: lim\n  commands: true\n  publish: ["Plant/**"]`)));
+    await listener.next('DBIRTH');
+    server.registers[4] = 7;
+    const dcmd = (value: number) =>
+      listener.client.publish('spBv1.0/G1/DCMD/lim/plc1', Buffer.from(encodePayload({ timestamp: Date.now(), metrics: [{ name: 'Plant/Pump/Count', datatype: DataType.Int16, value }] })));
+    dcmd(500);
+    await waitFor(() => runtime.uplink!.status().commandsRefused === 1, 'the refusal');
+    expect(runtime.uplink!.status().lastCommandError).toBe('DCMD Plant/Pump/Count: Plant/Pump/Count accepts -100 … 100: 500 is outside its write limits, nothing was sent');
+    expect(server.log.filter((l) => l.fc === 6 || l.fc === 16)).toEqual([]);
+    expect(server.registers[4]).toBe(7);
+
+    // A value inside them is written and read back; the trail names the command as the writer.
+    dcmd(-5);
+    await waitFor(() => server.registers[4] === 0xfffb, 'the DCMD write of -5');
+    const trail = await waitFor(() => {
+      const entries = runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, limit: 10 }).entries.filter((e) => e.target === 'Plant/Pump/Count');
+      return entries.length === 2 ? entries : null;
+    }, 'both audit entries');
+    expect(trail.map((e) => [e.user, e.action, e.newValue])).toEqual([
+      ['sparkplug DCMD', 'tags.write', '-5'],
+      ['sparkplug DCMD', 'tags.write_refused', '500'],
+    ]);
   });
 
   it('refuses every DCMD while commands are off (the default)', async () => {

@@ -68,10 +68,18 @@ export interface AddressMetadata {
   readonly problem?: string;
 }
 
-/** A value read on demand (the writer's read-back). */
-export interface ReadResult {
+/** A value read on demand (the writer's read-back), raw; `raw` is null when the device gave none, `problem` says why. */
+export interface DeviceReading {
   readonly raw: TagScalar | null;
   readonly quality: Quality;
+  readonly problem?: string;
+}
+
+/** A value read on demand (the writer's read-back), raw; `raw` is null when the device gave none, `problem` says why. */
+export interface DeviceReading {
+  readonly raw: TagScalar | null;
+  readonly quality: Quality;
+  readonly problem?: string;
 }
 
 export interface Driver {
@@ -88,8 +96,13 @@ export interface Driver {
   setTags(added: readonly DriverTag[], removed: readonly number[]): Promise<readonly BindFailure[]>;
   /** Writes a raw value; resolves when the device confirmed, rejects with a DeviceError. Absent: read-only protocol. */
   write?(id: number, raw: TagScalar): Promise<void>;
-  /** Reads tags now, outside the poll (a read-back after a write). Absent: values only arrive when the device sends them. */
-  read?(ids: readonly number[]): Promise<readonly ReadResult[]>;
+  /**
+   * Reads tags from the device now, ahead of the polls (the writer reads back
+   * what a device holds after a write); one reading per id, in order. Rejects
+   * with a DeviceError when the device cannot be asked at all. Absent where
+   * the protocol has no read on demand (a Sparkplug host only hears reports).
+   */
+  read?(ids: readonly number[]): Promise<DeviceReading[]>;
   /** One page of the children of `node` (undefined: the root). */
   browse?(node: string | undefined, options?: BrowseOptions): Promise<BrowsePage>;
   describe?(addresses: readonly string[]): Promise<readonly AddressMetadata[]>;

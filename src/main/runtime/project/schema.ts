@@ -28,6 +28,12 @@ export const limitsSchema = z.strictObject({
   severity: z.enum(['uncertain', 'bad']).optional(),
 });
 
+/** The range writes are accepted in (engineering units); a side left out defaults to the scale's EU range, if any. */
+export const writeLimitsSchema = z.strictObject({
+  min: finite.optional(),
+  max: finite.optional(),
+});
+
 /** How a tag is recorded; `history: false` keeps it out of the historian. */
 export const tagHistorySchema = z.union([
   z.literal(false),
@@ -56,6 +62,9 @@ export const tagSchema = z.strictObject({
   scale: scaleSchema.optional(),
   deadband: z.number().min(0).default(0),
   writable: z.boolean().default(false),
+  writeLimits: writeLimitsSchema.optional(),
+  /** A value between two of an integer tag's steps: refused (default) or rounded to the nearest step. */
+  writeRounding: z.enum(['refuse', 'round']).default('refuse'),
   limits: limitsSchema.optional(),
   history: tagHistorySchema.optional(),
   alarms: z.array(alarmSchema).max(64).default([]),

@@ -3,6 +3,7 @@
 import type { TrendView } from '../../../shared/contract';
 import { parentFolder, tagPathProblem } from '../../../shared/tagPath';
 import { isNumericType } from '../../../shared/types';
+import { isIntegerDataType } from '../../../shared/write';
 import { AddressError } from '../drivers/driver';
 import type { DriverModule, ParsedAddress } from '../drivers/module';
 import { moduleOf } from '../drivers/registry';
@@ -76,6 +77,14 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
     if (tag.limits?.min !== undefined && tag.limits.max !== undefined && tag.limits.min > tag.limits.max) {
       report(at('limits'), `min ${tag.limits.min} is above max ${tag.limits.max}`);
     }
+    if (tag.writeLimits) {
+      if (facts.dataType === 'bool') report(at('writeLimits'), 'a bool has no write limits');
+      const { min, max } = tag.writeLimits;
+      if (min !== undefined && max !== undefined && min > max) report(at('writeLimits'), `min ${min} is above max ${max}`);
+    }
+    if (tag.writeRounding === 'round' && !isIntegerDataType(facts.dataType)) {
+      report(at('writeRounding'), `only integer tags round; ${tag.path} is ${facts.dataType}`);
+    }
     tags.push({
       path: tag.path,
       device: tag.device,
@@ -85,6 +94,8 @@ export function crossCheck(file: ProjectFile, report: Report): Project {
       units: tag.units,
       description: tag.description,
       writable: tag.writable,
+      writeLimits: tag.writeLimits,
+      writeRounding: tag.writeRounding,
       scale: tag.scale,
       deadband: tag.deadband,
       limits: tag.limits,

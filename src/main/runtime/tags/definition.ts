@@ -14,6 +14,10 @@ export interface TagDefinition {
   readonly units: string;
   readonly description: string;
   readonly writable: boolean;
+  /** Writes outside these (engineering units) are refused; a side left out defaults to the scale's EU range (writer/plan.ts). */
+  readonly writeLimits?: { readonly min?: number; readonly max?: number };
+  /** An integer tag written a value between two of its steps: refuse (the default) or round. */
+  readonly writeRounding?: 'refuse' | 'round';
   readonly scale?: LinearScale;
   /** In engineering units; 0 publishes every change. */
   readonly deadband: number;

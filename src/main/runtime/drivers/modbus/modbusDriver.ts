@@ -3,7 +3,7 @@
 // writes through the same queue.
 import type { DriverStatus, DeviceState, Quality, TagScalar } from '../../../../shared/types';
 import { qualityOf } from '../../tags/plausibility';
-import { DeviceError, type BindFailure, type Driver, type DriverSink, type DriverTag, type ReadResult } from '../driver';
+import { DeviceError, type BindFailure, type Driver, type DriverSink, type DriverTag, type DeviceReading } from '../driver';
 import { qualityOfReading } from '../values';
 import { isBitArea, type ModbusAddress } from './address';
 import { decodeRegisters, encodeRegisters, setRegisterBit } from './codec';
@@ -113,27 +113,6 @@ export class ModbusDriver implements Driver {
     };
   }
 
-  /** Reads tags now, through the same queue as the poll (the writer's read-back). */
-  async read(ids: readonly number[]): Promise<readonly ReadResult[]> {
-    return Promise.all(
-      ids.map(async (id): Promise<ReadResult> => {
-        const address = this.addresses.get(id);
-        if (!address) return { raw: null, quality: CONFIG_ERROR };
-        const block = { area: address.area, start: address.offset, count: address.length, items: [{ id, offset: address.offset, length: address.length }] };
-        this.counters.requests++;
-        try {
-          const data = await this.line.run(this.config.unitId, this.timeoutMs, 'write', (client) => readArea(client, block));
-          const raw = isBitArea(address.area) ? data[0] === true : decodeRegisters(data as ArrayLike<number>, 0, address);
-          return { raw, quality: qualityOfReading(address.type, raw) };
-        } catch (error) {
-          this.noteError(error);
-          const code = modbusExceptionCode(error);
-          return { raw: null, quality: code === undefined ? COMM_FAILURE : exceptionQuality(code) };
-        }
-      }),
-    );
-  }
-
   /** The blocks read per scan, for tests and the device panel. */
   blocks(): readonly Block[] {
     return this.plan.map((p) => p.block);
@@ -169,6 +148,32 @@ export class ModbusDriver implements Driver {
       if (code !== undefined) throw new DeviceError(`${this.name} refused the write: ${describeException(code)}`, code);
       throw new DeviceError(`${this.name}: ${messageOf(error)}`);
     }
+  }
+
+  /**
+   * Reads each tag with its own request, queued as a write is (ahead of the
+   * polls), so a read-back follows its write with no scan in between. An
+   * exception answers that tag only; a lost link or a timeout rejects.
+   */
+  async read(ids: readonly number[]): Promise<DeviceReading[]> {
+    const out: DeviceReading[] = [];
+    for (const id of ids) {
+      const address = this.addresses.get(id);
+      if (!address) throw new DeviceError(`tag ${id} is not on ${this.name}`);
+      const block: Block = { area: address.area, start: address.offset, count: address.length, items: [] };
+      this.counters.requests++;
+      try {
+        const data = await this.line.run(this.config.unitId, this.timeoutMs, 'write', (client) => readArea(client, block));
+        const raw = isBitArea(address.area) ? data[0] === true : decodeRegisters(data as ArrayLike<number>, 0, address);
+        out.push({ raw, quality: qualityOfReading(address.type, raw) });
+      } catch (error) {
+        this.noteError(error);
+        const code = modbusExceptionCode(error);
+        if (code === undefined) throw new DeviceError(`${this.name}: ${messageOf(error)}`);
+        out.push({ raw: null, quality: exceptionQuality(code), problem: `${this.name} refused the read: ${describeException(code)}` });
+      }
+    }
+    return out;
   }
 
   private state(): DeviceState {

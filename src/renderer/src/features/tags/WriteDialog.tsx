@@ -3,9 +3,14 @@
 // (a write already sent still completes; its answer is dropped). Only a
 // login that may write the tag sees it; one that ends while it is open (idle
 // logout, lock) closes it. A refusal from the runtime is shown in its words.
+// The tag's write limits are shown, and a value outside them goes no
+// further than the edit step. The answer says what the device holds after
+// the write (read back), and both values when it is not what was asked (a
+// controller that clamps); where there is no read-back, it says so.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TagInfo, TagScalar } from '../../../../shared/types';
 import { MAX_TEXT_VALUE, type WriteResult } from '../../../../shared/contract';
+import { limitsText } from '../../../../shared/write';
 import { ApiError, useClient } from '../../api';
 import { mayWriteTag, useHmi } from '../../stores';
 import { formatTime, formatValue, formatWithUnits } from '../../ui/format';
@@ -58,8 +63,9 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
     };
   }, []);
 
-  const parsed = parseDraft(draft);
   const units = tag.units;
+  const limits = tag.writeLimits ?? null;
+  const parsed = parseDraft(draft, limits, units);
   const show = (v: TagScalar) => formatWithUnits(v, tag.dataType, units);
 
   const toConfirm = (e?: FormEvent) => {
@@ -120,6 +126,12 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
         <dd className="mono">
           {tag.device} · {tag.address} · {tag.dataType}
         </dd>
+        {limitsText(limits) !== '' && (
+          <>
+            <dt>Limits</dt>
+            <dd data-testid="write-limits">{limitsText(limits, units)}</dd>
+          </>
+        )}
       </dl>
 
       {step.name === 'edit' && (
@@ -203,15 +215,7 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
       {(step.name === 'done' || step.name === 'failed') && (
         <div className="write-result-step">
           {step.name === 'done' ? (
-            <p className="write-result" data-testid="write-result" data-ok="true" role="status">
-              <span className="result-mark" aria-hidden="true">
-                ✓
-              </span>
-              <span>
-                Written <strong>{show(step.value)}</strong> to <span className="mono">{step.result.path}</span>. Device
-                answered in <strong>{formatMs(step.result.durationMs)}</strong>.
-              </span>
-            </p>
+            <WriteAnswer result={step.result} show={show} />
           ) : (
             <p className="write-result" data-testid="write-result" data-ok="false" role="alert">
               <span className="result-mark" aria-hidden="true">
@@ -238,6 +242,45 @@ function WriteDialogFor({ tag }: { tag: TagInfo }) {
         </div>
       )}
     </dialog>
+  );
+}
+
+/**
+ * The device's answer, honestly: what it holds after the write, or that it
+ * was not read back. A value the device did not take is never "written".
+ */
+function WriteAnswer({ result, show }: { result: WriteResult; show: (v: TagScalar) => string }) {
+  const held = result.readBack === 'held' && result.held !== null ? result.held : null;
+  const answered = (
+    <>
+      {' '}
+      Device answered in <strong>{formatMs(result.durationMs)}</strong>.
+    </>
+  );
+  return (
+    <p className="write-result" data-testid="write-result" data-ok="true" data-differs={String(result.differs)} data-read-back={result.readBack} role="status">
+      <span className="result-mark" aria-hidden="true">
+        {result.differs ? '!' : '✓'}
+      </span>
+      {held === null ? (
+        <span>
+          Sent <strong>{show(result.sent)}</strong> to <span className="mono">{result.path}</span>; not read back
+          {result.readBackProblem ? `: ${result.readBackProblem}` : ''}.{answered}
+        </span>
+      ) : result.differs ? (
+        <span>
+          Device holds <strong data-testid="write-held">{show(held)}</strong>, not the <strong>{show(result.requested)}</strong> requested (
+          <span className="mono">{result.path}</span>).
+          {result.sent !== result.requested && <span className="muted"> Sent {show(result.sent)}: rounded to the tag&apos;s step.</span>}
+          {answered}
+        </span>
+      ) : (
+        <span>
+          Written <strong data-testid="write-held">{show(held)}</strong> to <span className="mono">{result.path}</span>: the device holds it.
+          {answered}
+        </span>
+      )}
+    </p>
   );
 }
 

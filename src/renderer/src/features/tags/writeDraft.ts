@@ -1,5 +1,6 @@
 // What the operator typed in the write dialog, and whether it can be sent.
-import type { TagDataType, TagScalar } from '../../../../shared/types';
+import type { TagDataType, TagScalar, WriteLimits } from '../../../../shared/types';
+import { limitsText, outsideLimits } from '../../../../shared/write';
 import { isIntegerType } from '../../ui/format';
 
 export type Draft = { readonly kind: 'bool'; readonly value: boolean } | { readonly kind: 'number' | 'text'; readonly text: string };
@@ -12,7 +13,8 @@ export function initialDraft(dataType: TagDataType, current: TagScalar | null | 
   return { kind: 'number', text: typeof current === 'number' ? String(roundForInput(current, dataType)) : '' };
 }
 
-export function parseDraft(draft: Draft): ParsedDraft {
+/** The value typed, or why it cannot be sent; the write limits are checked here too (the runtime checks again). */
+export function parseDraft(draft: Draft, limits?: WriteLimits | null, units = ''): ParsedDraft {
   if (draft.kind === 'bool') return { ok: true, value: draft.value };
   // Text goes as typed: spaces may matter to the PLC.
   if (draft.kind === 'text') return { ok: true, value: draft.text };
@@ -20,6 +22,7 @@ export function parseDraft(draft: Draft): ParsedDraft {
   if (text === '') return { ok: false, problem: 'Enter a value' };
   const value = Number(text);
   if (!Number.isFinite(value)) return { ok: false, problem: `"${text}" is not a number` };
+  if (outsideLimits(limits, value)) return { ok: false, problem: `Outside the write limits (${limitsText(limits, units)})` };
   return { ok: true, value };
 }
 

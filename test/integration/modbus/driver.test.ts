@@ -6,6 +6,10 @@ import { Runtime } from '../../../src/main/runtime/runtime';
 import type { ModbusDriver } from '../../../src/main/runtime/drivers/modbus/modbusDriver';
 import { RawModbusServer } from '../../helpers/rawModbusServer';
 import { waitFor } from '../../helpers/waitFor';
+import { failOnLeaks } from '../../helpers/leaks';
+
+// Stopped drivers (and the servers this suite started) leave no socket, timer or listener behind.
+failOnLeaks();
 
 let server: RawModbusServer | null = null;
 let runtime: Runtime | null = null;
@@ -168,6 +172,14 @@ describe('Modbus driver against a test server', () => {
     expect(runtime.devices()[0]!.timeouts).toBeGreaterThan(0);
     server.misbehaviour = 'none';
     await waitFor(() => quality(runtime, 'S/A').status === 'good', 'recovery', 5000);
+  });
+
+  it('stops cleanly with a request in flight to a silent device (failOnLeaks checks what is left)', async () => {
+    const { server, runtime } = await start(`  - { path: S/B, device: plc, address: "HR:1" }\n`);
+    await waitFor(() => quality(runtime, 'S/B').status === 'good', 'a first value');
+    server.misbehaviour = 'silent';
+    await waitFor(() => runtime.devices()[0]!.timeouts > 0, 'a timeout');
+    // Stopped by afterEach while the next request waits for an answer that never comes.
   });
 
   it('survives answers with a wrong transaction id, truncated frames and busy exceptions', async () => {

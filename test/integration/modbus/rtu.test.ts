@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProject } from '../../../src/main/runtime/project/load';
 import { Runtime } from '../../../src/main/runtime/runtime';
 import { waitFor } from '../../helpers/waitFor';
+import { failOnLeaks } from '../../helpers/leaks';
 
 const dir = mkdtempSync(join(tmpdir(), 'rtu-'));
 const hmiEnd = join(dir, 'hmi');
@@ -19,6 +20,9 @@ let server: ServerSerial;
 let runtime: Runtime;
 const registers = new Map<string, number>(); // `${unit}:${address}` → value
 const requests: number[] = []; // unit ids in the order they were asked
+
+// Stopped drivers (and the servers this suite started) leave no socket, timer or listener behind.
+failOnLeaks();
 
 beforeAll(async () => {
   socat = spawn('socat', [`pty,raw,echo=0,link=${hmiEnd}`, `pty,raw,echo=0,link=${deviceEnd}`], { stdio: 'ignore' });
@@ -64,7 +68,12 @@ tags:
 afterAll(async () => {
   await runtime?.stop();
   await new Promise<void>((resolve) => server?.close(() => resolve()));
-  socat?.kill();
+  // Waited for, so the suite ends with the child gone (the leak check counts child processes too).
+  if (socat && socat.exitCode === null && socat.signalCode === null) {
+    const exited = new Promise((resolve) => socat.once('exit', resolve));
+    socat.kill();
+    await exited;
+  }
 });
 
 const tag = (path: string) => runtime.engine.find(path)!;

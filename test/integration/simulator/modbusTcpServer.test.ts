@@ -11,6 +11,10 @@ import { startDemoPlant, type DemoPlant } from '../../../src/main/simulator/demo
 import { ModbusTcpServer, type ModbusTcpServerOptions } from '../../../src/main/simulator/modbusTcpServer';
 import { ModbusException, RegisterBank } from '../../../src/main/simulator/registerBank';
 import { defineDemoAreas, HOLE_ADDRESS, SIGNALS } from '../../../src/main/simulator/signals';
+import { failOnLeaks } from '../../helpers/leaks';
+
+// The servers, the demo plant and the test's clients, once closed, leave no socket, timer or listener behind.
+failOnLeaks();
 
 const HOST = '127.0.0.1';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -105,7 +109,13 @@ class RawClient {
       if (frames.length >= n) return frames.slice(0, n);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`got ${frames.length} of ${n} frames`);
-      await Promise.race([new Promise<void>((resolve) => (this.wake = resolve)), sleep(left)]);
+      // The wait's timer is cleared when a frame wakes it first, so it does not outlive the test (see failOnLeaks).
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
     }
   }
 

@@ -19,6 +19,10 @@ import { RawModbusServer } from '../../helpers/rawModbusServer';
 import { TcpProxy } from '../../helpers/tcpProxy';
 import { SparkplugListener } from '../../helpers/sparkplugListener';
 import { waitFor } from '../../helpers/waitFor';
+import { failOnLeaks } from '../../helpers/leaks';
+
+// Stopped drivers (and the servers this suite started) leave no socket, timer or listener behind.
+failOnLeaks();
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -15,6 +15,7 @@ import { Runtime } from '../../../src/main/runtime/runtime';
 import { Mosquitto } from '../../helpers/mosquitto';
 import { SparkplugListener } from '../../helpers/sparkplugListener';
 import { waitFor } from '../../helpers/waitFor';
+import { failOnLeaks } from '../../helpers/leaks';
 
 interface ApiTag {
   path: string;
@@ -43,6 +44,9 @@ tags:
 const hostTag = (path: string) => host.engine.find(path)!;
 const publisherTags = async (): Promise<Map<string, ApiTag>> =>
   new Map((await callApi<ApiTag[]>(publisherUrl, 'tags.list', { folder: 'Plant' })).map((t) => [t.path, t]));
+
+// Stopped drivers (and the servers this suite started) leave no socket, timer or listener behind.
+failOnLeaks();
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'two-runtimes-'));

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { formatPath } from '../../../shared/contract';
+import { lineOfSubsetPath, parseYamlSubset, type SubsetResult } from './fastYaml';
 import { projectSchema, type ProjectFile } from './schema';
 import { crossCheck, type Project } from './validate';
 
@@ -54,7 +55,16 @@ export function parseProject(text: string, file = 'project.yaml'): Project {
   // a JSON file is read with JSON.parse and the document is built only to
   // name lines when there are errors.
   const documentOf = (): Document => (doc ??= parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true }));
+  // The same holds for YAML in the subset that `parseYamlSubset` reads (what
+  // project files are written in): it goes straight to plain data, and
+  // lines are looked up, by reading the text again, only when there are
+  // problems. Anything outside the subset goes to `yaml`.
+  let subset = false;
   let data = parseJsonObject(text);
+  if (data === undefined) {
+    data = parseYamlSubset(text)?.data;
+    subset = data !== undefined;
+  }
   if (data === undefined) {
     const parsedDoc = documentOf();
     if (parsedDoc.errors.length > 0) {
@@ -77,7 +87,12 @@ export function parseProject(text: string, file = 'project.yaml'): Project {
       throw new ProjectError(file, [{ line: null, path: '', message: 'the file holds no project (it is empty, or only comments)' }]);
     }
   }
-  const lineOf = (path: readonly PropertyKey[]): number | null => lineOfPath(documentOf(), lines, path);
+  let withLines: SubsetResult | undefined;
+  const lineOf = (path: readonly PropertyKey[]): number | null => {
+    if (!subset) return lineOfPath(documentOf(), lines, path);
+    withLines ??= parseYamlSubset(text, true)!;
+    return lineOfSubsetPath(withLines, path);
+  };
 
   const parsed = projectSchema.safeParse(data);
   if (!parsed.success) {
@@ -146,8 +161,8 @@ function hasDuplicateKey(text: string): boolean {
   return false;
 }
 
-/** The line of the deepest node of `path` that exists (a missing key points at its parent). */
-function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | null {
+/** The line of the deepest node of `path` that exists (a missing key points at its parent). Exported for fastYaml's test. */
+export function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | null {
   let node: unknown = doc.contents;
   let offset: number | undefined = (doc.contents as Node | null)?.range?.[0];
   for (const key of path) {

@@ -11,6 +11,7 @@ import { ChangeSetError } from '../../../src/main/runtime/project/changeSet';
 import { parseProject } from '../../../src/main/runtime/project/load';
 import { Runtime } from '../../../src/main/runtime/runtime';
 import { detailOf } from '../../../src/shared/types';
+import { failOnLeaks } from '../../helpers/leaks';
 import { Mosquitto } from '../../helpers/mosquitto';
 import { RawModbusServer } from '../../helpers/rawModbusServer';
 import { SparkplugListener } from '../../helpers/sparkplugListener';
@@ -20,6 +21,9 @@ const worker = {
   workerUrl: new URL('../../helpers/tsWorker.mjs', import.meta.url),
   workerEntry: new URL('../../../src/main/runtime/historian/worker.ts', import.meta.url).href,
 };
+
+// Drivers added, restarted and removed while running must leave nothing behind either.
+failOnLeaks();
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

@@ -78,7 +78,7 @@ describe('types', () => {
     expect(plan(coil, true)).toEqual({ requested: true, sent: true, raw: true });
     expect(plan(coil, 0)).toEqual({ requested: false, sent: false, raw: false });
     expect(refusal(coil, 3)).toBe('P/SP is a bool: write true or false, not 3');
-    expect(refusal(def(), true)).toBe('P/SP is a float32: write a number, not true');
+    expect(refusal(def(), true)).toBe('P/SP is a float32: the value must be a number, not true');
   });
 });
 

@@ -35,6 +35,8 @@ export class ModbusDriver implements Driver {
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private scanning: Promise<void> | null = null;
+  /** A read of newly added tags, outside the poll. */
+  private catchingUp: Promise<void> | null = null;
   private nextTick = 0;
   private scanCount = 0;
   private readonly timeoutMs: number;
@@ -60,8 +62,27 @@ export class ModbusDriver implements Driver {
   async setTags(added: readonly DriverTag[], removed: readonly number[]): Promise<readonly BindFailure[]> {
     this.bind(added, removed);
     this.sink.event({ type: 'bindings', restored: added.length, failed: [] });
+    // New tags are read now rather than at the next poll tick (up to a whole period away).
+    if (added.length > 0) this.catchUp(new Set(added.map((tag) => tag.id)));
     // A Modbus address cannot be checked without reading it: a missing one goes Bad with the device's exception.
     return [];
+  }
+
+  /** Reads, once, the blocks that hold the given tags, through the same queue as the poll. */
+  private catchUp(ids: ReadonlySet<number>): void {
+    if (!this.running || this.line.state !== 'connected') return;
+    const blocks = this.plan.filter((planned) => planned.block.items.some((item) => ids.has(item.id)));
+    const run = (async () => {
+      const tick = Date.now();
+      for (const planned of blocks) {
+        if (!this.running || this.line.state !== 'connected') return;
+        if (!(await this.readBlock(planned, tick))) return;
+      }
+    })();
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.catchingUp === tracked) this.catchingUp = null;
+    });
+    this.catchingUp = tracked;
   }
 
   private bind(added: readonly DriverTag[], removed: readonly number[]): void {
@@ -89,7 +110,7 @@ export class ModbusDriver implements Driver {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.unlisten();
-    await this.scanning?.catch(() => undefined);
+    await Promise.all([this.scanning?.catch(() => undefined), this.catchingUp?.catch(() => undefined)]);
   }
 
   info(): DriverStatus {

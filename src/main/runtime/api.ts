@@ -4,9 +4,9 @@
 import { ContractFailure, type Caller, type Handlers } from '../../shared/contract';
 import { browseChildren, isUnder } from '../../shared/tagPath';
 import type { TagScalar } from '../../shared/types';
-import type { UplinkStatus } from '../../shared/uplink';
+import { DISABLED_UPLINK } from '../../shared/uplink';
 import { DeviceError } from './drivers/driver';
-import type { Runtime, SimulatorControl } from './runtime';
+import type { RuntimeParts, SimulatorControl } from './parts';
 import type { EngineTag } from './tags/engine';
 import type { Historian } from './historian/historian';
 import type { AlarmJournal } from './alarms/journal';
@@ -19,12 +19,12 @@ import { RUNTIME_CALLER } from './security/security';
 const INTEGER_TYPES = new Set(['int16', 'uint16', 'int32', 'uint32']);
 
 /** The handlers, each behind the permission its method declares (see security/guard.ts). */
-export function createHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Handlers {
+export function createHandlers(runtime: RuntimeParts, simulator: SimulatorControl | undefined): Handlers {
   return guardHandlers({ ...plantHandlers(runtime, simulator), ...securityHandlers(runtime.security) }, runtime.security);
 }
 
 /** The handlers of everything but logins, users and the audit trail; `caller` is already resolved and authorised. */
-function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Omit<Handlers, keyof ReturnType<typeof securityHandlers>> {
+function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | undefined): Omit<Handlers, keyof ReturnType<typeof securityHandlers>> {
   const { engine, security } = runtime;
   /** A change on the audit trail, by the caller the guard resolved. */
   const audit = (caller: Caller | undefined, action: string, target: string, oldValue: unknown, newValue: unknown, comment: string | null = null) =>
@@ -188,30 +188,6 @@ function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined
     },
   };
 }
-
-const DISABLED_UPLINK: UplinkStatus = {
-  state: 'disabled',
-  format: null,
-  url: null,
-  groupId: null,
-  edgeNodeId: null,
-  primaryHostId: null,
-  connectedSince: null,
-  lastError: null,
-  lastErrorAt: null,
-  reconnects: 0,
-  bdSeq: null,
-  publishedTags: 0,
-  messages: 0,
-  metrics: 0,
-  births: 0,
-  deaths: 0,
-  commandsEnabled: false,
-  commands: 0,
-  commandsRefused: 0,
-  lastCommandError: null,
-  queue: null,
-};
 
 /** Calls from inside the process (tests, scripts) have no transport to name them. */
 function callerOf(caller: Caller | undefined): Caller {

@@ -1,9 +1,17 @@
 // Builds the driver of each device from its project-file entry.
-import type { DeviceConfig } from '../project/schema';
 import type { Driver, DriverSink, DriverTag } from './driver';
+import type { ModbusDeviceConfig } from './modbus/config';
 import { LinePool } from './modbus/lines';
 import { ModbusDriver } from './modbus/modbusDriver';
+import type { SparkplugHostDeviceConfig } from './sparkplug/config';
 import { SparkplugHostDriver } from './sparkplug/hostDriver';
+
+/**
+ * A device entry, as each driver folder declares it. The project schema
+ * builds its `devices` from the same folders' schemas; drivers never import
+ * the project (that would be a cycle of folders).
+ */
+export type DeviceConfig = ModbusDeviceConfig | SparkplugHostDeviceConfig;
 
 export class DriverFactory {
   private readonly modbusLines = new LinePool();

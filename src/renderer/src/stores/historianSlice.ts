@@ -2,7 +2,6 @@
 // session), and whether this window reviews a file instead of a live plant.
 import type { StateCreator } from 'zustand';
 import type { HistorianStatus } from '../../../shared/types';
-import type { HmiState } from './store';
 
 export interface HistorianSlice {
   /** null until the first answer. */
@@ -13,7 +12,7 @@ export interface HistorianSlice {
   setHistorianError(message: string): void;
 }
 
-export const createHistorianSlice: StateCreator<HmiState, [], [], HistorianSlice> = (set, get) => ({
+export const createHistorianSlice: StateCreator<HistorianSlice, [], [], HistorianSlice> = (set, get) => ({
   historian: null,
   historianError: null,
   setHistorian: (status) => {

@@ -3,7 +3,6 @@
 // stops once the runtime says the project has no uplink ('disabled').
 import type { StateCreator } from 'zustand';
 import type { StoreForwardInfo, UplinkStatus } from '../../../shared/uplink';
-import type { HmiState } from './store';
 
 export interface UplinkSlice {
   /** null until the first answer. */
@@ -14,7 +13,7 @@ export interface UplinkSlice {
   setUplinkError(message: string): void;
 }
 
-export const createUplinkSlice: StateCreator<HmiState, [], [], UplinkSlice> = (set, get) => ({
+export const createUplinkSlice: StateCreator<UplinkSlice, [], [], UplinkSlice> = (set, get) => ({
   uplink: null,
   uplinkError: null,
   setUplink: (status) => {

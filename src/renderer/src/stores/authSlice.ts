@@ -1,5 +1,6 @@
-// Who is logged in, as `auth.session` last said (loaded at connect, after
-// every login and logout, when a call is refused, and every half minute),
+// Who is logged in, as `auth.session` last said (pushed by its stream on
+// every change, and asked at connect, after every login and logout and when
+// a call is refused),
 // and the HMI's own state around it: which login dialog is open, whether the
 // screen is locked, why the HMI dropped to viewer without being asked, the
 // idle logout's warning and the one-line hint of a control that is off.

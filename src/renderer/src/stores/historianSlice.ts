@@ -1,5 +1,4 @@
-// The historian's health as `history.status` last reported it (polled by the
-// session), and whether this window reviews a file instead of a live plant.
+// The historian's health as the `history.status` stream last pushed it, and whether this window reviews a file instead of a live plant.
 import type { StateCreator } from 'zustand';
 import type { HistorianStatus } from '../../../shared/types';
 
@@ -17,7 +16,7 @@ export const createHistorianSlice: StateCreator<HistorianSlice, [], [], Historia
   historianError: null,
   setHistorian: (status) => {
     const current = get().historian;
-    // The poll answers every few seconds; re-render only when something shown changed.
+    // Re-render only when something shown changed (the counters move with every write).
     if (current !== null && sameStatus(current, status) && get().historianError === null) return;
     set({ historian: status, historianError: null });
   },

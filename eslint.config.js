@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layering from './scripts/lint/noImportCycles.mjs';
 
 const NODE_BUILTINS = [
   'node:*',
@@ -20,7 +21,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
+    plugins: { layering },
     rules: {
+      // No import cycles, `import type` included (scripts/lint/noImportCycles.mjs).
+      'layering/no-import-cycles': 'error',
+      // Nor between the runtime's parts (drivers, project, historian, …), even through different files.
+      'layering/no-folder-cycles': ['error', { roots: ['src/main/runtime'] }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
@@ -53,7 +59,7 @@ export default tseslint.config(
       'no-restricted-imports': restrict(
         noElectron,
         {
-          group: ['**/historian/**', '**/alarms/**', '**/uplink/**', '**/transport/**', '**/renderer/**', '**/api', '**/runtime', '**/sessions'],
+          group: ['**/historian/**', '**/alarms/**', '**/uplink/**', '**/transport/**', '**/renderer/**', '**/api', '**/runtime', '**/eventChannel', '**/eventSources'],
           message: 'Drivers know nothing of the historian, alarms, uplink, transports or UI.',
         },
       ),
@@ -75,7 +81,7 @@ export default tseslint.config(
     files: ['src/main/simulator/**'],
     rules: {
       'no-restricted-imports': restrict(noElectron, {
-        group: ['**/runtime/runtime', '**/runtime/api', '**/runtime/sessions', '**/runtime/tags/**', '**/runtime/project/**', '**/transport/**', '**/renderer/**'],
+        group: ['**/runtime/runtime', '**/runtime/api', '**/runtime/eventChannel', '**/runtime/eventSources', '**/runtime/tags/**', '**/runtime/project/**', '**/transport/**', '**/renderer/**'],
         message: 'The simulator stands apart from the runtime (it may use drivers/modbus/address and codec).',
       }),
     },

@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   const bind = (target: App) =>
     bindIpc(ipcMain, {
       dispatch: dispatchFor(target.runtime),
-      openSession: (send, caller) => target.runtime.openSession(send, caller),
+      openEvents: (send, caller) => target.runtime.openEvents(send, caller),
       local: localCaller(),
       isTrustedUrl,
     });

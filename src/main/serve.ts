@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   const { runtime } = app;
   const server = createHttpTransport({
     dispatch: dispatchFor(runtime),
-    openSession: (send, caller) => runtime.openSession(send, caller),
+    openEvents: (send, caller) => runtime.openEvents(send, caller),
     staticDir: rendererDir(),
     tls: options.tls,
   });

@@ -24,16 +24,27 @@ const bridge: ScadaBridge = {
     }
     return ipcRenderer.invoke(IPC.call, method, request) as Promise<Result<unknown>>;
   },
-  subscribe(event, params, listener) {
+  subscribe(event, params, listener, onError) {
     if (!isEventName(event)) throw new Error(`no event stream ${quoteName(event)}`);
     const id = `s${++nextId}`;
     listeners.set(id, listener);
-    void (ipcRenderer.invoke(IPC.subscribe, id, event, params) as Promise<Result<null>>).then((result) => {
-      if (!result.ok) console.error(`subscription to ${event} refused: ${result.error.message}`);
-    });
-    return () => {
-      listeners.delete(id);
-      void ipcRenderer.invoke(IPC.unsubscribe, id);
+    // The same id again replaces the subscription's params in the main process.
+    const send = (p: unknown): void => {
+      void (ipcRenderer.invoke(IPC.subscribe, id, event, p) as Promise<Result<null>>).then((result) => {
+        if (result.ok || !listeners.has(id)) return;
+        if (onError) onError(result.error);
+        else console.error(`subscription to ${event} refused: ${result.error.message}`);
+      });
+    };
+    send(params);
+    return {
+      update: (next) => {
+        if (listeners.has(id)) send(next);
+      },
+      close: () => {
+        if (!listeners.delete(id)) return;
+        void ipcRenderer.invoke(IPC.unsubscribe, id);
+      },
     };
   },
 };

@@ -1,6 +1,11 @@
 // Alarm and NE107 types shared by the runtime and the renderer (ISA-18.2,
 // EEMUA 191, NAMUR NE107). Pure TypeScript: no Node, no DOM.
+import type { Ne107Category, Ne107Status } from './ne107';
 import type { TagScalar } from './types';
+
+// NE107 is a status of tags and devices as much as of alarms: it lives in
+// ne107.ts, which types.ts can import without importing the alarms.
+export { NE107_RANK, NE107_STATUSES, worstNe107, type Ne107Category, type Ne107Status } from './ne107';
 
 /** The longest an operator may shelve an alarm: a week (ISA-18.2 wants shelving time-limited). */
 export const MAX_SHELVE_MS = 7 * 86_400_000;
@@ -15,18 +20,6 @@ export type AlarmState = (typeof ALARM_STATES)[number];
 /** 1 is the highest; diagnostic alarms are for maintenance, not the operator's first look. */
 export const ALARM_PRIORITIES = [1, 2, 3, 4, 'diagnostic'] as const;
 export type AlarmPriority = (typeof ALARM_PRIORITIES)[number];
-
-/** NAMUR NE107 status: Good, Failure, Check function, Out of specification, Maintenance required. */
-export const NE107_STATUSES = ['good', 'F', 'C', 'S', 'M'] as const;
-export type Ne107Status = (typeof NE107_STATUSES)[number];
-export type Ne107Category = Exclude<Ne107Status, 'good'>;
-
-/** Higher is worse: F > C > S > M > good, the order NE107 shows them in. */
-export const NE107_RANK: Readonly<Record<Ne107Status, number>> = { good: 0, M: 1, S: 2, C: 3, F: 4 };
-
-export function worstNe107(a: Ne107Status, b: Ne107Status): Ne107Status {
-  return NE107_RANK[b] > NE107_RANK[a] ? b : a;
-}
 
 /** Whether the alarm is in alarm now (its process condition holds). */
 export function isActiveState(state: AlarmState): boolean {

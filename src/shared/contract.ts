@@ -68,13 +68,19 @@ function method<Res>(permission: MethodPermission) {
   return <Req extends z.ZodType>(request: Req): MethodSpec<Req, Res> => ({ permission, request });
 }
 
+/**
+ * One declared event stream, like a method: the permission a subscriber
+ * needs (checked by the runtime at every subscription, on every transport),
+ * its params schema and (for the type system only) its payload.
+ */
 interface EventSpec<Params extends z.ZodType, Payload> {
+  readonly permission: MethodPermission;
   readonly params: Params;
   readonly payload?: Payload;
 }
 
-function event<Payload>() {
-  return <Params extends z.ZodType>(params: Params): EventSpec<Params, Payload> => ({ params });
+function event<Payload>(permission: MethodPermission) {
+  return <Params extends z.ZodType>(params: Params): EventSpec<Params, Payload> => ({ permission, params });
 }
 
 /** The answer to a write the device confirmed (see src/shared/write.ts for its wording). */
@@ -303,13 +309,19 @@ export const methods = {
 
 export const events = {
   /** Batched value changes, at most ~20 batches/s, only of the subscribed paths. */
-  'tags.changed': event<TagChange[]>()(
+  'tags.changed': event<TagChange[]>('read')(
     z.strictObject({ paths: z.array(tagPathSchema).max(200_000) }),
   ),
   /** Every device's status, whenever one of them changes (at most a few per second). */
-  'devices.status': event<DeviceInfo[]>()(z.strictObject({})),
+  'devices.status': event<DeviceInfo[]>('read')(z.strictObject({})),
   /** Alarms whose state or flags changed, the counts, and changed NE107 statuses; the first batch has every alarm. */
-  'alarms.changed': event<AlarmsChanged>()(z.strictObject({})),
+  'alarms.changed': event<AlarmsChanged>('read')(z.strictObject({})),
+  /** What `history.status` answers: now, then whenever it changes. Refused (unavailable) when history is off. */
+  'history.status': event<HistorianStatus>('read')(z.strictObject({})),
+  /** What `uplink.status` answers: now, then on every change of the link and at most once a second for its counters. */
+  'uplink.status': event<UplinkStatus>('read')(z.strictObject({})),
+  /** What `auth.session` answers for this subscriber: now, then on each login, logout, expiry or role change. */
+  'auth.session': event<SessionInfo>('public')(z.strictObject({})),
 } as const;
 
 export type Methods = typeof methods;
@@ -327,6 +339,7 @@ export type RequestOf<M extends MethodName> = z.input<Methods[M]['request']>;
 export type ParsedRequestOf<M extends MethodName> = z.output<Methods[M]['request']>;
 export type ResponseOf<M extends MethodName> = NonNullable<Methods[M]['response']>;
 export type ParamsOf<E extends EventName> = z.input<(typeof events)[E]['params']>;
+export type ParsedParamsOf<E extends EventName> = z.output<(typeof events)[E]['params']>;
 export type PayloadOf<E extends EventName> = NonNullable<(typeof events)[E]['payload']>;
 
 // ---- errors cross the boundary as values ----

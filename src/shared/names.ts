@@ -37,7 +37,8 @@ export const METHOD_NAMES = [
   'simulator.setFault',
 ] as const;
 
-export const EVENT_NAMES = ['tags.changed', 'devices.status', 'alarms.changed'] as const;
+/** Event streams; a status stream has the name of the method that asks for the same thing once. */
+export const EVENT_NAMES = ['tags.changed', 'devices.status', 'alarms.changed', 'history.status', 'uplink.status', 'auth.session'] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -1,6 +1,6 @@
 // Domain types shared by the runtime and the renderer.
 // Pure TypeScript: nothing here may import Node or touch the DOM.
-import type { Ne107Status } from './alarms';
+import type { Ne107Status } from './ne107';
 
 /** OPC UA status classes. */
 export type QualityStatus = 'good' | 'uncertain' | 'bad';

@@ -45,3 +45,28 @@ export interface UplinkStatus {
   readonly lastCommandError: string | null;
   readonly queue: StoreForwardInfo | null;
 }
+
+/** The status of a project without an uplink. */
+export const DISABLED_UPLINK: UplinkStatus = {
+  state: 'disabled',
+  format: null,
+  url: null,
+  groupId: null,
+  edgeNodeId: null,
+  primaryHostId: null,
+  connectedSince: null,
+  lastError: null,
+  lastErrorAt: null,
+  reconnects: 0,
+  bdSeq: null,
+  publishedTags: 0,
+  messages: 0,
+  metrics: 0,
+  births: 0,
+  deaths: 0,
+  commandsEnabled: false,
+  commands: 0,
+  commandsRefused: 0,
+  lastCommandError: null,
+  queue: null,
+};

@@ -390,7 +390,7 @@ describe('HTTP fuzz: the server keeps serving and answers garbage with a 4xx JSO
   beforeAll(async () => {
     server = createHttpTransport({
       dispatch: createDispatch(runtime.handlers, (method, caller) => runtime.authorize(method, caller), (message) => internalLog.push(message)),
-      openSession: (send, caller) => runtime.openSession(send, caller) });
+      openEvents: (send, caller) => runtime.openEvents(send, caller) });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -624,7 +624,7 @@ describe('HTTP fuzz: the server keeps serving and answers garbage with a 4xx JSO
     await stillServing();
   });
 
-  // BUG (src/main/runtime/sessions.ts, ClientSession.subscribe): an unknown
+  // BUG (was src/main/runtime/sessions.ts, now eventChannel.ts: EventChannel.subscribe): an unknown
   // event name is quoted in full ("no event stream \"<name>\""), so a 900 kB
   // name comes back as a 900 kB error; and String(event) throws for
   // {"toString":1}, which http.ts's serveEvents then reports as

@@ -9,5 +9,5 @@ import { createHttpTransport } from '../../src/main/transport/http';
 
 const runtime = new Runtime(parseProject('name: HTTP child\n'));
 runtime.start();
-const server = createHttpTransport({ dispatch: dispatchFor(runtime), openSession: (send, caller) => runtime.openSession(send, caller) });
+const server = createHttpTransport({ dispatch: dispatchFor(runtime), openEvents: (send, caller) => runtime.openEvents(send, caller) });
 server.listen(0, '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));

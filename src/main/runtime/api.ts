@@ -3,13 +3,13 @@
 // that a tag exists, is writable, and that the value fits it.
 import { ContractFailure, type Caller, type Handlers } from '../../shared/contract';
 import { browseChildren, isUnder } from '../../shared/tagPath';
-import type { UplinkStatus } from '../../shared/uplink';
+import { DISABLED_UPLINK } from '../../shared/uplink';
 import { AddressError, DeviceError } from './drivers/driver';
+import type { RuntimeParts, SimulatorControl } from './parts';
+import { writeLimitsOf } from './writer/plan';
 
 /** How long a browse may wait for a device. */
 const BROWSE_TIMEOUT_MS = 10_000;
-import type { Runtime, SimulatorControl } from './runtime';
-import { writeLimitsOf } from './writer/plan';
 import type { Historian } from './historian/historian';
 import type { AlarmJournal } from './alarms/journal';
 import { filterAlarms } from './alarms/alarmFilter';
@@ -19,12 +19,12 @@ import { securityHandlers } from './security/handlers';
 import { RUNTIME_CALLER } from './security/security';
 
 /** The handlers, each behind the permission its method declares (see security/guard.ts). */
-export function createHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Handlers {
+export function createHandlers(runtime: RuntimeParts, simulator: SimulatorControl | undefined): Handlers {
   return guardHandlers({ ...plantHandlers(runtime, simulator), ...securityHandlers(runtime.security) }, runtime.security);
 }
 
 /** The handlers of everything but logins, users and the audit trail; `caller` is already resolved and authorised. */
-function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined): Omit<Handlers, keyof ReturnType<typeof securityHandlers>> {
+function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | undefined): Omit<Handlers, keyof ReturnType<typeof securityHandlers>> {
   const { engine, security } = runtime;
   /** A change on the audit trail, by the caller the guard resolved. */
   const audit = (caller: Caller | undefined, action: string, target: string, oldValue: unknown, newValue: unknown, comment: string | null = null) =>
@@ -180,30 +180,6 @@ function plantHandlers(runtime: Runtime, simulator: SimulatorControl | undefined
     },
   };
 }
-
-const DISABLED_UPLINK: UplinkStatus = {
-  state: 'disabled',
-  format: null,
-  url: null,
-  groupId: null,
-  edgeNodeId: null,
-  primaryHostId: null,
-  connectedSince: null,
-  lastError: null,
-  lastErrorAt: null,
-  reconnects: 0,
-  bdSeq: null,
-  publishedTags: 0,
-  messages: 0,
-  metrics: 0,
-  births: 0,
-  deaths: 0,
-  commandsEnabled: false,
-  commands: 0,
-  commandsRefused: 0,
-  lastCommandError: null,
-  queue: null,
-};
 
 /** Calls from inside the process (tests, scripts) have no transport to name them. */
 function callerOf(caller: Caller | undefined): Caller {

@@ -2,7 +2,7 @@
 // a project, wires drivers into the engine, and offers the contract's
 // handlers and event sources. Plain Node: it never imports electron.
 import { methods, type Caller, type Handlers, type MethodName } from '../../shared/contract';
-import type { DeviceInfo, SimulatorFaultKind, SimulatorStatus } from '../../shared/types';
+import type { DeviceInfo } from '../../shared/types';
 import { createHandlers } from './api';
 import type { Driver, DriverEvent } from './drivers/driver';
 import { DeviceDrivers, type UnboundTag } from './deviceDrivers';
@@ -10,7 +10,9 @@ import type { Project } from './project/validate';
 import { changedProject, type ChangeSet } from './project/changeSet';
 import type { EngineTag } from './tags/engine';
 import type { TagDefinition } from './tags/definition';
-import { ClientSession, type EventSend, type EventSources } from './sessions';
+import { EventChannel, type EventSend } from './eventChannel';
+import { createEventSources, type EventRuntime, type EventSources } from './eventSources';
+import type { RuntimeParts, SimulatorControl } from './parts';
 import { TagEngine } from './tags/engine';
 import { ChangeFanout } from './tags/fanout';
 import { Historian, type HistorianOptions } from './historian/historian';
@@ -19,14 +21,10 @@ import { TrendViews } from './project/trendViews';
 import { AlarmEngine, type AlarmListener } from './alarms/alarmEngine';
 import { AlarmJournal, type JournalOptions } from './alarms/journal';
 import { Uplink } from './uplink/uplink';
-import { Security, trustedCaller } from './security/security';
+import { RUNTIME_CALLER, Security, trustedCaller } from './security/security';
 import { Writer } from './writer/writer';
 
-/** What the runtime may ask of a simulated plant, when one runs beside it. */
-export interface SimulatorControl {
-  setFault(kind: SimulatorFaultKind, signal: string | undefined, active: boolean): void;
-  status(): SimulatorStatus;
-}
+export type { SimulatorControl } from './parts';
 
 export interface RuntimeOptions {
   readonly simulator?: SimulatorControl;
@@ -73,7 +71,7 @@ function sameDefinition(a: TagDefinition, b: TagDefinition): boolean {
   return sameJson({ ...a, parsedAddress: undefined }, { ...b, parsedAddress: undefined });
 }
 
-export class Runtime implements EventSources {
+export class Runtime implements RuntimeParts, EventRuntime {
   readonly engine: TagEngine;
   readonly handlers: Handlers;
   readonly historian: Historian | null;
@@ -84,8 +82,10 @@ export class Runtime implements EventSources {
   readonly security: Security;
   /** Every write goes through it: the contract's, the uplink's DCMD, control loops. */
   readonly writer: Writer;
-  /** Event streams opened with a login, by its token. */
-  private readonly streamsOf = new Map<string, Set<ClientSession>>();
+  /** The source of each event stream, by event name. */
+  readonly eventSources: EventSources;
+  /** Every client's open event channel: each is asked again whenever a login changes. */
+  private readonly channels = new Set<EventChannel>();
   private readonly fanout: ChangeFanout;
   private readonly devicesOf: DeviceDrivers;
   private readonly driverEventListeners = new Set<(device: string, event: DriverEvent) => void>();
@@ -150,9 +150,9 @@ export class Runtime implements EventSources {
       maxLoginFailures: rules?.maxLoginFailures,
       noSetup: options.review === true,
     });
-    this.security.onSessionEnd((token) => {
-      for (const stream of this.streamsOf.get(token) ?? []) stream.close();
-      this.streamsOf.delete(token);
+    // A login that ended (or a role that shrank) takes with it the streams it allowed.
+    this.security.onChange(() => {
+      for (const channel of [...this.channels]) channel.recheck();
     });
     this.writer = new Writer({
       tags: this.engine,
@@ -162,6 +162,7 @@ export class Runtime implements EventSources {
     });
     this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);
+    this.eventSources = createEventSources(this);
   }
 
   /** The project as it stands now (change sets replace it). */
@@ -306,19 +307,22 @@ export class Runtime implements EventSources {
     for (const listener of this.driverEventListeners) listener(device, event);
   }
 
-  /** A client's event subscriptions; close it when the client goes. Subscribing needs the caller to be allowed to look. */
-  openSession(send: EventSend, caller?: Caller): ClientSession {
-    const token = caller?.token ?? null;
-    const session = new ClientSession(this, send, () => this.security.authorize(this.security.resolve(caller), 'read'), () => {
-      if (token) this.streamsOf.get(token)?.delete(session);
-    });
-    if (token) {
-      // A stream opened with a login ends with it: a client logged out (or expired) elsewhere stops receiving.
-      let streams = this.streamsOf.get(token);
-      if (!streams) this.streamsOf.set(token, (streams = new Set()));
-      streams.add(session);
-    }
-    return session;
+  /**
+   * A client's event channel; close it when the client goes. `caller` is who
+   * subscribes: a fixed caller (a WebSocket keeps the login it was opened
+   * with) or a function (an IPC window's login changes while it lives).
+   */
+  openEvents(send: EventSend, caller?: Caller | (() => Caller)): EventChannel {
+    const callerNow = typeof caller === 'function' ? caller : () => caller ?? RUNTIME_CALLER;
+    const channel = new EventChannel(
+      this.eventSources,
+      send,
+      callerNow,
+      (permission, who, touch) => this.security.authorize(this.security.resolve(who, touch), permission),
+      () => this.channels.delete(channel),
+    );
+    this.channels.add(channel);
+    return channel;
   }
 
   subscribeTags(sink: Parameters<ChangeFanout['subscribe']>[0]) {

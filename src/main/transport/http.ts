@@ -17,7 +17,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { httpStatusOf, type Caller, type EventName, type Result } from '../../shared/contract';
 import { ContractFailure } from '../../shared/contract';
-import type { ClientSession, EventSend } from '../runtime/sessions';
+import type { EventChannel, EventSend } from '../runtime/eventChannel';
 import type { Dispatch } from './dispatch';
 
 const MAX_BODY = 1024 * 1024;
@@ -45,7 +45,8 @@ const SECURITY_HEADERS = {
 
 export interface HttpTransportOptions {
   readonly dispatch: Dispatch;
-  readonly openSession: (send: EventSend, caller: Caller) => ClientSession;
+  /** Opens a WebSocket's event channel, for the caller (and login) it was opened with. */
+  readonly openEvents: (send: EventSend, caller: Caller) => EventChannel;
   /** The built renderer (out/renderer); omitted: API only. */
   readonly staticDir?: string;
   /** Serve HTTPS with this certificate and key (PEM); the session cookie is then Secure. */
@@ -87,7 +88,7 @@ export function createHttpTransport(options: HttpTransportOptions): Server {
       return;
     }
     const caller = callerOf(req);
-    wss.handleUpgrade(req, socket, head, (ws) => serveEvents(ws, (send) => options.openSession(send, caller)));
+    wss.handleUpgrade(req, socket, head, (ws) => serveEvents(ws, (send) => options.openEvents(send, caller)));
   });
   server.on('close', () => {
     for (const client of wss.clients) client.terminate();
@@ -256,7 +257,7 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-function serveEvents(ws: WebSocket, openSession: (send: EventSend) => ClientSession): void {
+function serveEvents(ws: WebSocket, openEvents: (send: EventSend) => EventChannel): void {
   const send = (message: unknown) => {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > MAX_BUFFERED) {
@@ -265,7 +266,7 @@ function serveEvents(ws: WebSocket, openSession: (send: EventSend) => ClientSess
     }
     ws.send(JSON.stringify(message, jsonValue));
   };
-  const session = openSession((id: string, event: EventName, payload: unknown) => send({ id, event, payload }));
+  const channel = openEvents((id: string, event: EventName, payload: unknown) => send({ id, event, payload }));
   ws.on('message', (data, isBinary) => {
     let message: { op?: unknown; id?: unknown; event?: unknown; params?: unknown };
     try {
@@ -278,8 +279,8 @@ function serveEvents(ws: WebSocket, openSession: (send: EventSend) => ClientSess
       return;
     }
     try {
-      if (message.op === 'subscribe') session.subscribe(message.id, message.event, message.params);
-      else if (message.op === 'unsubscribe') session.unsubscribe(message.id);
+      if (message.op === 'subscribe') channel.subscribe(message.id, message.event, message.params);
+      else if (message.op === 'unsubscribe') channel.unsubscribe(message.id);
       else throw new ContractFailure('invalid_request', 'op must be "subscribe" or "unsubscribe"');
     } catch (error) {
       const failure =
@@ -287,6 +288,6 @@ function serveEvents(ws: WebSocket, openSession: (send: EventSend) => ClientSess
       send({ id: typeof message.id === 'string' ? message.id : null, error: failure });
     }
   });
-  ws.on('close', () => session.close());
-  ws.on('error', () => session.close());
+  ws.on('close', () => channel.close());
+  ws.on('error', () => channel.close());
 }

@@ -1,11 +1,13 @@
 // The contract over Electron IPC: one invoke channel for every method and a
 // pair for event subscriptions, each checking that the sender is our own
-// renderer. Typed structurally (IpcMainLike) so the binding is tested with an
+// renderer. Subscribing again with the same id replaces the subscription's
+// params in place; a refusal is the subscribe call's answer, which the
+// preload hands to the client's error callback. Typed structurally (IpcMainLike) so the binding is tested with an
 // in-memory pair instead of Electron, which cannot run on our build machines.
 import { IPC } from '../../shared/bridge';
 import type { Caller, EventName, Result } from '../../shared/contract';
 import { ContractFailure } from '../../shared/contract';
-import type { ClientSession, EventSend } from '../runtime/sessions';
+import type { EventChannel, EventSend } from '../runtime/eventChannel';
 import type { Dispatch } from './dispatch';
 
 export interface IpcSender {
@@ -27,7 +29,8 @@ export interface IpcMainLike {
 
 export interface IpcBindingOptions {
   readonly dispatch: Dispatch;
-  readonly openSession: (send: EventSend, caller: Caller) => ClientSession;
+  /** Opens a window's event channel; `caller` is asked at each use (the window's login changes while it lives). */
+  readonly openEvents: (send: EventSend, caller: () => Caller) => EventChannel;
   /** This machine's user and name, for the record (a window's caller is local). */
   readonly local: Pick<Caller, 'user' | 'workstation'>;
   /** True when the frame's URL is our renderer (file:// of out/renderer, or the dev server). */
@@ -38,26 +41,26 @@ const refused = (message: string): Result<never> => ({ ok: false, error: { kind:
 
 /** Binds the contract; returns the function that unbinds it. */
 export function bindIpc(ipcMain: IpcMainLike, options: IpcBindingOptions): () => void {
-  const sessions = new Map<number, ClientSession>();
+  const channels = new Map<number, EventChannel>();
   // A window's login lives here, keyed by its webContents: the renderer never has to hold a token.
   const tokens = new Map<number, string>();
   const callerOf = (sender: IpcSender): Caller => ({ ...options.local, role: null, token: tokens.get(sender.id) ?? null, local: true });
   const trusted = (event: IpcEventLike) => event.senderFrame !== null && options.isTrustedUrl(event.senderFrame.url);
 
-  const sessionOf = (sender: IpcSender): ClientSession => {
-    let session = sessions.get(sender.id);
-    if (!session) {
-      session = options.openSession((id: string, name: EventName, payload: unknown) => {
+  const channelOf = (sender: IpcSender): EventChannel => {
+    let channel = channels.get(sender.id);
+    if (!channel) {
+      channel = options.openEvents((id: string, name: EventName, payload: unknown) => {
         if (!sender.isDestroyed()) sender.send(IPC.event, id, name, payload);
-      }, callerOf(sender));
-      sessions.set(sender.id, session);
+      }, () => callerOf(sender));
+      channels.set(sender.id, channel);
       sender.once('destroyed', () => {
-        sessions.get(sender.id)?.close();
-        sessions.delete(sender.id);
+        channels.get(sender.id)?.close();
+        channels.delete(sender.id);
         tokens.delete(sender.id);
       });
     }
-    return session;
+    return channel;
   };
 
   ipcMain.handle(IPC.call, async (event, method, request) => {
@@ -70,7 +73,7 @@ export function bindIpc(ipcMain: IpcMainLike, options: IpcBindingOptions): () =>
   ipcMain.handle(IPC.subscribe, (event, id, name, params): Result<null> => {
     if (!trusted(event)) return refused('subscriptions are accepted from the application window only');
     try {
-      sessionOf(event.sender).subscribe(id, name, params);
+      channelOf(event.sender).subscribe(id, name, params);
       return { ok: true, value: null };
     } catch (error) {
       if (error instanceof ContractFailure) return { ok: false, error: error.toError() };
@@ -78,13 +81,13 @@ export function bindIpc(ipcMain: IpcMainLike, options: IpcBindingOptions): () =>
     }
   });
   ipcMain.handle(IPC.unsubscribe, (event, id) => {
-    if (trusted(event)) sessions.get(event.sender.id)?.unsubscribe(id);
+    if (trusted(event)) channels.get(event.sender.id)?.unsubscribe(id);
     return { ok: true, value: null };
   });
 
   return () => {
     for (const channel of [IPC.call, IPC.subscribe, IPC.unsubscribe]) ipcMain.removeHandler(channel);
-    for (const session of sessions.values()) session.close();
-    sessions.clear();
+    for (const channel of channels.values()) channel.close();
+    channels.clear();
   };
 }

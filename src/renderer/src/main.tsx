@@ -1,15 +1,15 @@
 // Renderer entry: one client (Electron IPC or serve mode's HTTP/WebSocket),
-// one session binding it to the stores, one React root.
+// its wiring to the stores (storeWiring.ts), one React root.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ClientProvider, createDefaultClient } from './api';
 import { App } from './App';
-import { startSession } from './session';
+import { wireStores } from './storeWiring';
 import './ui/theme.css';
 import './app.css';
 
 const client = createDefaultClient();
-const stopSession = startSession(client);
+const unwireStores = wireStores(client);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root');
@@ -24,6 +24,6 @@ root.render(
 
 window.addEventListener('pagehide', () => {
   root.unmount();
-  stopSession();
+  unwireStores();
   client.dispose();
 });

@@ -74,7 +74,7 @@ tags:
   );
   runtime.start();
   for (const role of ROLES_UNDER_TEST) await runtime.security.addUser(role, role, PASSWORD, RUNTIME_CALLER);
-  const server = createHttpTransport({ dispatch: dispatchFor(runtime), openSession: (send, caller) => runtime.openSession(send, caller) });
+  const server = createHttpTransport({ dispatch: dispatchFor(runtime), openEvents: (send, caller) => runtime.openEvents(send, caller) });
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   port = (server.address() as AddressInfo).port;
   // Keep-alive sockets would hold close() open. (The device has a 2 s timeout: on a busy machine, with the fuzzers beside this file, a slow poll is not a lost link.)
@@ -176,7 +176,7 @@ describe('permissions over IPC', () => {
     const ipc = fakeIpc();
     const unbind = bindIpc(ipc.ipcMain, {
       dispatch: dispatchFor(runtime),
-      openSession: (send, caller) => runtime.openSession(send, caller),
+      openEvents: (send, caller) => runtime.openEvents(send, caller),
       isTrustedUrl: (url) => url === APP,
       local: { user: 'os-user', workstation: 'ws-ipc' },
     });

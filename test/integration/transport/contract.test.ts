@@ -47,7 +47,7 @@ tags:
   );
   runtime.start();
   await runtime.security.addUser('op', 'operator', OPERATOR_PASSWORD, RUNTIME_CALLER);
-  const server = createHttpTransport({ dispatch: dispatchFor(runtime), openSession: (send, caller) => runtime.openSession(send, caller) });
+  const server = createHttpTransport({ dispatch: dispatchFor(runtime), openEvents: (send, caller) => runtime.openEvents(send, caller) });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const login = await fetch(`${base}/api/auth.login`, {
@@ -211,7 +211,7 @@ describe('contract over IPC', () => {
 
   it('answers calls from the app window, refuses other frames, and validates requests', async () => {
     const ipc = fakeIpc();
-    const unbind = bindIpc(ipc.ipcMain, { dispatch: dispatchFor(runtime), openSession: (s, c) => runtime.openSession(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
+    const unbind = bindIpc(ipc.ipcMain, { dispatch: dispatchFor(runtime), openEvents: (s, c) => runtime.openEvents(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
     const list = await ipc.invoke(APP, IPC.call, 'tags.list', { folder: 'Area/Other' });
     expect(list).toMatchObject({ ok: true, value: [{ path: 'Area/Other/Flag' }] });
     expect(await ipc.invoke('https://evil.example/', IPC.call, 'tags.list', {})).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
@@ -228,7 +228,7 @@ describe('contract over IPC', () => {
 
   it('delivers subscribed events to the window and ends them when it closes', async () => {
     const ipc = fakeIpc();
-    const unbind = bindIpc(ipc.ipcMain, { dispatch: dispatchFor(runtime), openSession: (s, c) => runtime.openSession(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
+    const unbind = bindIpc(ipc.ipcMain, { dispatch: dispatchFor(runtime), openEvents: (s, c) => runtime.openEvents(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
     expect(await ipc.invoke(APP, IPC.subscribe, 'w1', 'tags.changed', { paths: ['Area/Unit/Level'] })).toEqual({ ok: true, value: null });
     expect(await ipc.invoke(APP, IPC.subscribe, 'w2', 'devices.status', {})).toEqual({ ok: true, value: null });
     expect(await ipc.invoke(APP, IPC.subscribe, 'w3', 'tags.changed', { paths: ['Nope'] })).toMatchObject({ ok: false, error: { kind: 'not_found' } });
@@ -277,7 +277,7 @@ describe('alarms over both transports', () => {
     device.registers[2] = 90;
     await waitFor(() => runtime.alarms.find(ID)!.state === 'unacknowledged', 'raised again');
     const ipc = fakeIpc();
-    const unbind = bindIpc(ipc.ipcMain, { dispatch: dispatchFor(runtime), openSession: (s, c) => runtime.openSession(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
+    const unbind = bindIpc(ipc.ipcMain, { dispatch: dispatchFor(runtime), openEvents: (s, c) => runtime.openEvents(s, c), isTrustedUrl: (u) => u === APP, local: LOCAL });
     // Without a login the window is a viewer: it may look, not acknowledge.
     expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: [ID] })).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(await ipc.invoke(APP, IPC.call, 'auth.login', { user: 'op', password: OPERATOR_PASSWORD })).toMatchObject({ ok: true, value: { role: 'operator' } });

@@ -1,11 +1,11 @@
 // The IPC binding (src/main/transport/ipc.ts) checks the sender's frame on
 // every channel: a frame that is not our renderer, or a frame that is gone,
-// reaches neither the dispatcher nor a session.
+// reaches neither the dispatcher nor an event channel.
 import { describe, expect, it } from 'vitest';
 import { IPC } from '../../../src/shared/bridge';
 import { trustedUrlPredicate } from '../../../src/main/hardening';
 import { bindIpc, type IpcEventLike, type IpcMainLike, type IpcSender } from '../../../src/main/transport/ipc';
-import type { ClientSession } from '../../../src/main/runtime/sessions';
+import type { EventChannel } from '../../../src/main/runtime/eventChannel';
 
 const APP = 'file:///opt/scada/out/renderer/index.html';
 
@@ -23,9 +23,9 @@ function bound() {
       dispatched.push(method);
       return { ok: true, value: 'answered' };
     },
-    openSession: () => {
+    openEvents: () => {
       sessions.push('opened');
-      return { subscribe: () => sessions.push('subscribed'), unsubscribe: () => sessions.push('unsubscribed'), close: () => {} } as unknown as ClientSession;
+      return { subscribe: () => sessions.push('subscribed'), unsubscribe: () => sessions.push('unsubscribed'), close: () => {} } as unknown as EventChannel;
     },
     local: { user: 'operator', workstation: 'hmi-1' },
     isTrustedUrl: trustedUrlPredicate({ rendererUrl: APP }),

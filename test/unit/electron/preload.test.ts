@@ -64,7 +64,8 @@ describe('the preload', () => {
     expect(() => bridge.subscribe('fs.watch' as EventName, {}, () => {})).toThrow(/no event stream/);
     expect(electron.invoked).toHaveLength(0);
     const got: unknown[] = [];
-    const stop = bridge.subscribe('tags.changed', { paths: ['A/B/C'] }, (payload) => got.push(payload));
+    const subscription = bridge.subscribe('tags.changed', { paths: ['A/B/C'] }, (payload) => got.push(payload));
+    const stop = () => subscription.close();
     const [channel, id, name] = electron.invoked[0]!;
     expect([channel, name]).toEqual([IPC.subscribe, 'tags.changed']);
     electron.listeners.get(IPC.event)!({}, id, 'tags.changed', [1]);
@@ -74,5 +75,40 @@ describe('the preload', () => {
     expect(electron.invoked.at(-1)).toEqual([IPC.unsubscribe, id]);
     electron.listeners.get(IPC.event)!({}, id, 'tags.changed', [3]);
     expect(got).toEqual([[1]]);
+  });
+});
+
+describe('the preload’s subscriptions', () => {
+  it('replace their params in place (the same id) and hand a refusal to the error callback', async () => {
+    const [, api] = electron.exposed[0]!;
+    const bridge = api as ScadaBridge;
+    electron.invoked.length = 0;
+    const errors: unknown[] = [];
+    const subscription = bridge.subscribe('tags.changed', { paths: ['A'] }, () => {}, (error) => errors.push(error));
+    subscription.update({ paths: ['A', 'B'] });
+    const ids = electron.invoked.map((args) => args[1]);
+    expect(electron.invoked.map((args) => args[0])).toEqual([IPC.subscribe, IPC.subscribe]);
+    expect(ids[0]).toBe(ids[1]);
+    expect(electron.invoked[1]![3]).toEqual({ paths: ['A', 'B'] });
+    // No unsubscribe between the two: the stream is never dropped.
+    expect(electron.invoked.some((args) => args[0] === IPC.unsubscribe)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(errors).toEqual([]);
+
+    const refusal = { ok: false, error: { kind: 'forbidden', message: 'no' } };
+    const original = electron.module.ipcRenderer.invoke;
+    electron.module.ipcRenderer.invoke = (...args: unknown[]) => {
+      electron.invoked.push(args);
+      return Promise.resolve(refusal) as unknown as Promise<{ ok: true; value: null }>;
+    };
+    try {
+      subscription.update({ paths: ['C'] });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(errors).toEqual([refusal.error]);
+    } finally {
+      electron.module.ipcRenderer.invoke = original;
+    }
+    subscription.close();
+    expect(electron.invoked.at(-1)).toEqual([IPC.unsubscribe, ids[0]]);
   });
 });

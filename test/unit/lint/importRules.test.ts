@@ -41,3 +41,34 @@ describe('import directions', () => {
     expect(await restricted('src/renderer/src/x.ts', "import { Runtime } from '../../main/runtime/runtime';\nexport type R = Runtime;\n")).toHaveLength(1);
   });
 });
+
+async function cycles(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return result!.messages.filter((m) => m.ruleId?.startsWith('layering/')).map((m) => m.message);
+}
+
+describe('import cycles (scripts/lint/noImportCycles.mjs)', () => {
+  it('fails an import that closes a cycle of modules, a type-only one too', async () => {
+    // runtime.ts imports api.ts: api.ts may not import runtime.ts back, not even a type.
+    for (const code of [
+      "import type { Runtime } from './runtime';\nexport type R = Runtime;\n",
+      "import { type Runtime } from './runtime';\nexport type R = Runtime;\n",
+      "export type { Runtime } from './runtime';\n",
+      "export type R = import('./runtime').Runtime;\n",
+    ]) {
+      const found = await cycles('src/main/runtime/api.ts', code);
+      expect(found, code).toHaveLength(1);
+      expect(found[0]).toContain('src/main/runtime/api.ts → src/main/runtime/runtime.ts → src/main/runtime/api.ts');
+    }
+    expect(await cycles('src/shared/types.ts', "import type { AlarmInfo } from './alarms';\nexport type A = AlarmInfo;\n")).toHaveLength(1);
+    expect(await cycles('src/main/runtime/api.ts', "import type { RuntimeParts } from './parts';\nexport type R = RuntimeParts;\n")).toEqual([]);
+  });
+
+  it('fails a cycle between two of the runtime’s folders, even through different files', async () => {
+    // project/schema.ts builds on drivers/*/config.ts: no file of drivers/ may import project/.
+    const found = await cycles('src/main/runtime/drivers/index.ts', "import type { DeviceConfig } from '../project/schema';\nexport type D = DeviceConfig;\n");
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('folder cycle: src/main/runtime/drivers → src/main/runtime/project → src/main/runtime/drivers');
+    expect(await cycles('src/main/runtime/drivers/index.ts', "import type { Backoff } from '../net/backoff';\nexport type B = Backoff;\n")).toEqual([]);
+  });
+});

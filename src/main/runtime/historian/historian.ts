@@ -51,6 +51,7 @@ export class Historian {
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
   private lastStatus: WorkerStatus;
+  private readonly statusListeners = new Set<(status: HistorianStatus) => void>();
   /** Engine id → index in the worker's tag list, and that tag's recorder. */
   private readonly indexOf = new Map<number, number>();
   private readonly recorders: Recorder[] = [];
@@ -90,7 +91,7 @@ export class Historian {
     this.worker = new Worker(options.workerUrl, { workerData: config, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     this.worker.on('message', (message: FromWorker) => this.received(message));
     this.worker.on('error', (error) => {
-      this.lastStatus = { ...this.lastStatus, state: 'unavailable', problem: `the historian stopped: ${error.message}` };
+      this.setStatus({ ...this.lastStatus, state: 'unavailable', problem: `the historian stopped: ${error.message}` });
     });
     this.worker.on('exit', () => {
       this.exited = true;
@@ -208,12 +209,26 @@ export class Historian {
   /** Posts what is batched and waits until the worker committed it. */
   async flush(): Promise<HistorianStatus> {
     this.post();
-    this.lastStatus = (await this.call({ type: 'flush', id: 0 })) as WorkerStatus;
+    this.setStatus((await this.call({ type: 'flush', id: 0 })) as WorkerStatus);
     return this.status();
   }
 
   status(): HistorianStatus {
     return { ...this.lastStatus, reviewOnly: this.options.readonly === true };
+  }
+
+  /** Hears the status whenever it changes (the worker reports it after each write); returns the function that stops it. */
+  onStatus(listener: (status: HistorianStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private setStatus(status: WorkerStatus): void {
+    const changed = JSON.stringify(status) !== JSON.stringify(this.lastStatus);
+    this.lastStatus = status;
+    if (!changed) return;
+    const current = this.status();
+    for (const listener of [...this.statusListeners]) listener(current);
   }
 
   /** Stops recording, writes what is left and closes the file. */
@@ -287,7 +302,7 @@ export class Historian {
 
   private received(message: FromWorker): void {
     if (message.type === 'status') {
-      this.lastStatus = message.status;
+      this.setStatus(message.status);
       return;
     }
     const waiting = this.pending.get(message.id);

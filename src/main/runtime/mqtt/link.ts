@@ -3,7 +3,7 @@
 // jitter. Each attempt is a new mqtt.js client, so each session registers
 // its own Will (Sparkplug's NDEATH carries the session's bdSeq).
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { Backoff } from '../drivers/backoff';
+import { Backoff } from '../net/backoff';
 import { clientOptions, type BrokerConfig } from './broker';
 
 export type LinkState = 'stopped' | 'connecting' | 'online' | 'offline';

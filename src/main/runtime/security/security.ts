@@ -67,6 +67,7 @@ export class Security {
   private readonly sessions = new Map<string, Session>();
   private readonly deniedAt = new Map<string, number>();
   private readonly endListeners = new Set<(token: string) => void>();
+  private readonly changeListeners = new Set<() => void>();
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly limiter: LoginLimiter;
   private readonly sessionMs: number;
@@ -90,10 +91,10 @@ export class Security {
   }
 
   /** The caller as the handlers see it: the session's user and role, or anonymous. */
-  resolve(caller: Caller | undefined): Caller {
+  resolve(caller: Caller | undefined, touch = true): Caller {
     if (!caller) return RUNTIME_CALLER;
     if (trustedCallers.has(caller)) return caller;
-    const session = caller.token === null ? undefined : this.session(caller.token);
+    const session = caller.token === null ? undefined : this.session(caller.token, touch);
     if (session) return { ...caller, user: session.user, role: session.role };
     // No session, or one that ended (logged out, expired, idle too long): anonymous, so logging in still works.
     return { ...caller, user: 'anonymous', role: caller.local ? 'viewer' : null, token: null };
@@ -138,8 +139,9 @@ export class Security {
     if (!this.roles.mayWrite(caller.role!, path)) throw new ContractFailure('forbidden', `${caller.user} (${caller.role}) may not write ${path}`);
   }
 
-  sessionInfo(caller: Caller): SessionInfo {
-    const session = caller.token === null ? undefined : this.session(caller.token);
+  /** `touch: false` asks without it counting as activity (a pushed `auth.session` is no request of the user's). */
+  sessionInfo(caller: Caller, touch = true): SessionInfo {
+    const session = caller.token === null ? undefined : this.session(caller.token, touch);
     const role = session?.role ?? caller.role;
     const grant = role === null ? null : this.roles.grant(role);
     return {
@@ -207,6 +209,8 @@ export class Security {
     if (this.store.user(user)) throw new ContractFailure('invalid_request', `user "${user}" exists already`);
     const info = this.store.addUser(user, role, await hashPassword(password), this.now());
     this.audit(caller, 'users.add', user, null, role, null);
+    // The first user ends `setupRequired`.
+    this.changed();
     return info;
   }
 
@@ -227,6 +231,7 @@ export class Security {
     }
     this.store.setRole(user, role, this.now());
     for (const session of this.sessions.values()) if (session.user === user) session.role = role;
+    this.changed();
     this.audit(caller, 'users.setRole', user, existing.role, role, null);
     return { ...existing, role };
   }
@@ -264,11 +269,12 @@ export class Security {
   private open(user: string, role: Role, now: number): Session {
     const session: Session = { token: randomBytes(32).toString('base64url'), user, role, expiresAt: now + this.sessionMs, lastSeen: now };
     this.sessions.set(session.token, session);
+    this.changed();
     return session;
   }
 
   /** A live session; expired and idle ones end here. */
-  private session(token: string): Session | undefined {
+  private session(token: string, touch = true): Session | undefined {
     const session = this.sessions.get(token);
     if (!session) return undefined;
     const now = this.now();
@@ -276,7 +282,7 @@ export class Security {
       this.end(token);
       return undefined;
     }
-    session.lastSeen = now;
+    if (touch) session.lastSeen = now;
     return session;
   }
 
@@ -286,9 +292,23 @@ export class Security {
     return () => this.endListeners.delete(listener);
   }
 
+  /**
+   * Hears any change to what a caller may be: a login, a session's end, a
+   * role changed, the first user created. Listeners ask again what they need.
+   */
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
   private end(token: string): void {
     if (!this.sessions.delete(token)) return;
     for (const listener of this.endListeners) listener(token);
+    this.changed();
   }
 
   /** Ends sessions that expired or went idle even if nobody uses their token again (an open event stream). */

@@ -22,11 +22,17 @@ export interface UplinkEnvironment {
   readonly password?: string;
 }
 
+/** How often the counters are compared with what was last told. */
+const STATUS_SAMPLE_MS = 1_000;
+
 export class Uplink {
   private readonly link: MqttLink;
   private readonly node: UplinkNode;
   readonly queue: StoreForwardQueue | null;
   private started = false;
+  private readonly statusListeners = new Set<(status: UplinkStatus) => void>();
+  private statusTimer: NodeJS.Timeout | null = null;
+  private lastStatus = '';
 
   constructor(
     private readonly config: UplinkConfig,
@@ -43,8 +49,14 @@ export class Uplink {
     const clientId = config.clientId ?? `${config.groupId}-${config.edgeNodeId}`;
     this.link = new MqttLink(config, clientId, {
       will: () => this.node.will(),
-      online: (link) => this.node.online(link),
-      offline: () => this.node.offline(),
+      online: (link) => {
+        this.node.online(link);
+        this.statusChanged();
+      },
+      offline: () => {
+        this.node.offline();
+        this.statusChanged();
+      },
       message: (topic, payload) => this.node.message(topic, payload),
     }, env.password);
   }
@@ -55,6 +67,7 @@ export class Uplink {
     this.queue?.open();
     this.node.start();
     this.link.start();
+    this.statusChanged();
   }
 
   /** An orderly stop: the goodbye (NDEATH, or status offline), then the queue is closed with what it holds. */
@@ -64,6 +77,36 @@ export class Uplink {
     this.node.stop();
     await this.link.stop((link) => this.node.farewell(link));
     this.queue?.close();
+    this.statusChanged();
+    if (this.statusTimer !== null) clearInterval(this.statusTimer);
+    this.statusTimer = null;
+  }
+
+  /**
+   * Hears the status when it changes: at once when the link comes or goes,
+   * and at most once a second for the counters (they move with every
+   * publish). Returns the function that stops it.
+   */
+  onStatus(listener: (status: UplinkStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    this.statusTimer ??= setInterval(() => this.statusChanged(), STATUS_SAMPLE_MS);
+    this.statusTimer.unref();
+    return () => {
+      this.statusListeners.delete(listener);
+      if (this.statusListeners.size === 0 && this.statusTimer !== null) {
+        clearInterval(this.statusTimer);
+        this.statusTimer = null;
+      }
+    };
+  }
+
+  private statusChanged(): void {
+    if (this.statusListeners.size === 0) return;
+    const status = this.status();
+    const text = JSON.stringify(status);
+    if (text === this.lastStatus) return;
+    this.lastStatus = text;
+    for (const listener of [...this.statusListeners]) listener(status);
   }
 
   devicesChanged(): void {

@@ -1,7 +1,7 @@
 // Electron: the contract over the preload bridge (`window.scada`). IPC does
 // not drop while the window lives, so the connection is always `connected`.
 import type { EventName, MethodName, Result } from '../../../shared/contract';
-import { BRIDGE_KEY, type ScadaBridge } from '../../../shared/bridge';
+import { BRIDGE_KEY, type BridgeSubscription, type ScadaBridge } from '../../../shared/bridge';
 import { ApiError, parseContractError } from './errors';
 import type { ConnectionState, Transport, TransportSubscription } from './transport';
 
@@ -44,28 +44,21 @@ export class BridgeTransport implements Transport {
     listener: (payload: unknown) => void,
     onError: (error: ApiError) => void,
   ): TransportSubscription {
-    const open = (p: unknown): (() => void) | null => {
-      try {
-        return this.bridge.subscribe(event, p, listener);
-      } catch (error) {
-        onError(new ApiError({ kind: 'invalid_request', message: String(error) }));
-        return null;
-      }
-    };
-    let unsubscribe = open(params);
-    let closed = false;
+    const refused = (error: unknown) =>
+      onError(new ApiError(parseContractError(error) ?? { kind: 'internal', message: 'subscription refused' }));
+    let subscription: BridgeSubscription | null;
+    try {
+      subscription = this.bridge.subscribe(event, params, listener, refused);
+    } catch (error) {
+      onError(new ApiError({ kind: 'invalid_request', message: String(error) }));
+      subscription = null;
+    }
     return {
-      // The bridge has no "replace": end the old subscription, start the new one.
-      update: (next) => {
-        if (closed) return;
-        unsubscribe?.();
-        unsubscribe = open(next);
-      },
+      // In place: the main process keeps the subscription and takes its new params.
+      update: (next) => subscription?.update(next),
       close: () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe?.();
-        unsubscribe = null;
+        subscription?.close();
+        subscription = null;
       },
     };
   }

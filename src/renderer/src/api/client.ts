@@ -44,7 +44,7 @@ export interface ScadaClient extends Client {
   readonly transport: { readonly kind: 'ipc' | 'http'; readonly endpoint: string };
   /**
    * Hears every call the runtime refused, whichever part of the UI made it:
-   * the session watches for `unauthenticated` and `forbidden`, which may mean
+   * the store wiring watches for `unauthenticated` and `forbidden`, which may mean
    * the login ended (idle, expired, logged out in another tab).
    */
   onCallError(listener: (method: MethodName, error: ApiError) => void): () => void;

@@ -15,7 +15,7 @@ import type {
 } from '../../../shared/alarms';
 import type { TagInfo } from '../../../shared/types';
 import { mergeAlarms, mergeInstruments, newlyAnnunciated } from './alarmMerge';
-import type { HmiState } from './store';
+import type { CatalogSlice } from './catalogSlice';
 
 export type AlarmTab = 'active' | 'hidden' | 'journal' | 'kpis';
 
@@ -76,7 +76,7 @@ export interface AlarmsSlice {
   setInstrumentsFromTags(tags: readonly Pick<TagInfo, 'path' | 'ne107'>[]): void;
 }
 
-export const createAlarmsSlice: StateCreator<HmiState, [], [], AlarmsSlice> = (set, get) => ({
+export const createAlarmsSlice: StateCreator<AlarmsSlice, [], [], AlarmsSlice> = (set, get) => ({
   alarms: new Map(),
   alarmCounts: null,
   alarmsLoaded: false,
@@ -141,6 +141,6 @@ export const createAlarmsSlice: StateCreator<HmiState, [], [], AlarmsSlice> = (s
 });
 
 /** A tag's NE107 status: the stream's latest, else what `tags.list` said, else Good. */
-export function ne107Of(state: Pick<HmiState, 'instruments' | 'byPath'>, path: string): Ne107Status {
+export function ne107Of(state: Pick<AlarmsSlice & CatalogSlice, 'instruments' | 'byPath'>, path: string): Ne107Status {
   return state.instruments.get(path) ?? state.byPath.get(path)?.ne107 ?? 'good';
 }

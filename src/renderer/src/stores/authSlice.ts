@@ -1,5 +1,6 @@
-// Who is logged in, as `auth.session` last said (loaded at connect, after
-// every login and logout, when a call is refused, and every half minute),
+// Who is logged in, as `auth.session` last said (pushed by its stream on
+// every change, and asked at connect, after every login and logout and when
+// a call is refused),
 // and the HMI's own state around it: which login dialog is open, whether the
 // screen is locked, why the HMI dropped to viewer without being asked, the
 // idle logout's warning and the one-line hint of a control that is off.
@@ -9,7 +10,12 @@
 import type { StateCreator } from 'zustand';
 import type { SessionInfo } from '../../../shared/security';
 import { can, mayWriteTag } from './permissions';
-import type { HmiState } from './store';
+import type { BrowseSlice } from './browseSlice';
+import type { ViewSlice } from './viewSlice';
+
+// A slice names the state it uses of other slices (never the whole HmiState:
+// store.ts imports the slices, so that would be an import cycle).
+type AuthState = AuthSlice & Pick<ViewSlice, 'view'> & Pick<BrowseSlice, 'writePath'>;
 
 export type AuthDialog = 'login' | 'setup' | 'password';
 
@@ -60,7 +66,7 @@ export interface AuthSlice {
 
 export const SESSION_ENDED_TEXT = 'Your session ended: you are a viewer now. Log in again to operate.';
 
-export const createAuthSlice: StateCreator<HmiState, [], [], AuthSlice> = (set, get) => ({
+export const createAuthSlice: StateCreator<AuthState, [], [], AuthSlice> = (set, get) => ({
   session: null,
   sessionError: null,
   sessionNotice: null,
@@ -76,7 +82,7 @@ export const createAuthSlice: StateCreator<HmiState, [], [], AuthSlice> = (set, 
     const state = get();
     const previous = state.session;
     if (previous !== null && sameSession(previous, info) && state.sessionError === null) return;
-    const patch: Partial<HmiState> = { session: info, sessionError: null };
+    const patch: Partial<AuthState> = { session: info, sessionError: null };
     if ((previous?.user ?? null) !== null && info.user === null && !expected) {
       patch.sessionNotice = { kind: 'ended', text: SESSION_ENDED_TEXT, at: Date.now() };
     } else if (info.user !== null && previous?.user !== info.user) {

@@ -3,7 +3,13 @@
 import type { StateCreator } from 'zustand';
 import { parentFolder } from '../../../shared/tagPath';
 import { mayWriteTag } from './permissions';
-import type { HmiState } from './store';
+import type { SessionInfo } from '../../../shared/security';
+import type { CatalogSlice } from './catalogSlice';
+
+// A slice names the state it uses of other slices (never the whole HmiState:
+// store.ts imports the slices, so that would be an import cycle).
+// `session` is AuthSlice's; spelled out here, since authSlice.ts imports this file.
+type BrowseState = BrowseSlice & Pick<CatalogSlice, 'byPath'> & { readonly session: SessionInfo | null };
 
 export interface BrowseSlice {
   /** The selected folder; '' is every tag. */
@@ -26,7 +32,7 @@ export interface BrowseSlice {
   setStreamCount(count: number): void;
 }
 
-export const createBrowseSlice: StateCreator<HmiState, [], [], BrowseSlice> = (set, get) => ({
+export const createBrowseSlice: StateCreator<BrowseState, [], [], BrowseSlice> = (set, get) => ({
   folder: '',
   search: '',
   selectedPath: null,

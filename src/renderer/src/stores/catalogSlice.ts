@@ -2,7 +2,6 @@
 // are only the values at load time; live ones are in `liveValues`.
 import type { StateCreator } from 'zustand';
 import type { TagInfo } from '../../../shared/types';
-import type { HmiState } from './store';
 
 /** Natural order, as an operator counts: Pump2 before Pump10. */
 const NATURAL = new Intl.Collator('en', { numeric: true });
@@ -20,7 +19,12 @@ export interface CatalogSlice {
   setCatalogError(message: string): void;
 }
 
-export const createCatalogSlice: StateCreator<HmiState, [], [], CatalogSlice> = (set) => ({
+// A slice names the state it uses of other slices (never the whole HmiState:
+// store.ts imports the slices, so that would be an import cycle). `expanded` is
+// BrowseSlice's; spelled out here, since browseSlice.ts imports this file.
+type CatalogState = CatalogSlice & { expanded: ReadonlySet<string> };
+
+export const createCatalogSlice: StateCreator<CatalogState, [], [], CatalogSlice> = (set) => ({
   catalogStatus: 'loading',
   catalogError: null,
   tags: [],

@@ -2,7 +2,6 @@ import type { StateCreator } from 'zustand';
 // From the transport's types, not the api's index: the store stays free of
 // React and the DOM, so Node tests can load it.
 import type { ConnectionState } from '../api/transport';
-import type { HmiState } from './store';
 
 export interface ConnectionSlice {
   connection: ConnectionState;
@@ -11,7 +10,7 @@ export interface ConnectionSlice {
   setConnection(state: ConnectionState): void;
 }
 
-export const createConnectionSlice: StateCreator<HmiState, [], [], ConnectionSlice> = (set, get) => ({
+export const createConnectionSlice: StateCreator<ConnectionSlice, [], [], ConnectionSlice> = (set, get) => ({
   connection: 'connecting',
   connectionSince: Date.now(),
   setConnection: (connection) => {

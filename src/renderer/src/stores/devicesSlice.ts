@@ -1,6 +1,5 @@
 import type { StateCreator } from 'zustand';
 import type { DeviceInfo } from '../../../shared/types';
-import type { HmiState } from './store';
 
 export interface DevicesSlice {
   devices: readonly DeviceInfo[];
@@ -10,7 +9,7 @@ export interface DevicesSlice {
   setDevicesError(message: string): void;
 }
 
-export const createDevicesSlice: StateCreator<HmiState, [], [], DevicesSlice> = (set) => ({
+export const createDevicesSlice: StateCreator<DevicesSlice, [], [], DevicesSlice> = (set) => ({
   devices: [],
   devicesLoaded: false,
   devicesError: null,

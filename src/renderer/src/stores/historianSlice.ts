@@ -1,8 +1,6 @@
-// The historian's health as `history.status` last reported it (polled by the
-// session), and whether this window reviews a file instead of a live plant.
+// The historian's health as the `history.status` stream last pushed it, and whether this window reviews a file instead of a live plant.
 import type { StateCreator } from 'zustand';
 import type { HistorianStatus } from '../../../shared/types';
-import type { HmiState } from './store';
 
 export interface HistorianSlice {
   /** null until the first answer. */
@@ -13,12 +11,12 @@ export interface HistorianSlice {
   setHistorianError(message: string): void;
 }
 
-export const createHistorianSlice: StateCreator<HmiState, [], [], HistorianSlice> = (set, get) => ({
+export const createHistorianSlice: StateCreator<HistorianSlice, [], [], HistorianSlice> = (set, get) => ({
   historian: null,
   historianError: null,
   setHistorian: (status) => {
     const current = get().historian;
-    // The poll answers every few seconds; re-render only when something shown changed.
+    // Re-render only when something shown changed (the counters move with every write).
     if (current !== null && sameStatus(current, status) && get().historianError === null) return;
     set({ historian: status, historianError: null });
   },

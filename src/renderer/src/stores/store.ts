@@ -4,7 +4,7 @@
 // historian's and the uplink's status, who is logged in); live values are in `liveValues` and
 // never re-render anything but a cell, trend samples live in the chart.
 // Usable outside React (`useHmi.getState()`): the event listeners in
-// `session.ts` write into it directly.
+// `storeWiring.ts` write into it directly.
 import { create } from 'zustand';
 import { createAlarmsSlice, type AlarmsSlice } from './alarmsSlice';
 import { createAuthSlice, type AuthSlice } from './authSlice';

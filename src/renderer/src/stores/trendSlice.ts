@@ -3,7 +3,6 @@
 // controller (features/trends), outside React.
 import type { StateCreator } from 'zustand';
 import type { TrendView } from '../../../shared/contract';
-import type { HmiState } from './store';
 
 export const MAX_PENS = 16;
 
@@ -73,7 +72,7 @@ export function nextPenColor(pens: readonly Pick<TrendPen, 'color'>[]): string {
 
 export const DEFAULT_RANGE: TrendRange = { mode: 'live', spanMs: 10 * 60_000 };
 
-export const createTrendSlice: StateCreator<HmiState, [], [], TrendSlice> = (set, get) => ({
+export const createTrendSlice: StateCreator<TrendSlice, [], [], TrendSlice> = (set, get) => ({
   pens: [],
   range: DEFAULT_RANGE,
   trendBusy: false,

@@ -1,9 +1,7 @@
-// The MQTT uplink's status as `uplink.status` last reported it. The session
-// polls it (every 2 s while the page is visible: it has no event stream) and
-// stops once the runtime says the project has no uplink ('disabled').
+// The MQTT uplink's status as the `uplink.status` stream last pushed it (at
+// once when the link comes or goes, at most once a second for its counters).
 import type { StateCreator } from 'zustand';
 import type { StoreForwardInfo, UplinkStatus } from '../../../shared/uplink';
-import type { HmiState } from './store';
 
 export interface UplinkSlice {
   /** null until the first answer. */
@@ -14,7 +12,7 @@ export interface UplinkSlice {
   setUplinkError(message: string): void;
 }
 
-export const createUplinkSlice: StateCreator<HmiState, [], [], UplinkSlice> = (set, get) => ({
+export const createUplinkSlice: StateCreator<UplinkSlice, [], [], UplinkSlice> = (set, get) => ({
   uplink: null,
   uplinkError: null,
   setUplink: (status) => {

@@ -1,7 +1,11 @@
 // Which screen the main area shows: the tag browser, the trends, the alarms,
 // or (for those allowed) the Admin screen with users and the audit trail.
 import type { StateCreator } from 'zustand';
-import type { HmiState } from './store';
+
+// A slice names the state it uses of other slices (never the whole HmiState:
+// store.ts imports the slices, so that would be an import cycle).
+// `adminClosedByLogout` is AuthSlice's; spelled out here, since authSlice.ts imports this file.
+type ViewState = ViewSlice & { adminClosedByLogout: boolean };
 
 export type AppView = 'tags' | 'trends' | 'alarms' | 'admin';
 
@@ -15,7 +19,7 @@ export interface ViewSlice {
   setAdminTab(tab: AdminTab): void;
 }
 
-export const createViewSlice: StateCreator<HmiState, [], [], ViewSlice> = (set, get) => ({
+export const createViewSlice: StateCreator<ViewState, [], [], ViewSlice> = (set, get) => ({
   view: 'tags',
   adminTab: 'users',
   setView: (view) => {

@@ -13,7 +13,7 @@
 // a late answer could otherwise be taken for the next request's.
 import type { EventEmitter } from 'node:events';
 import ModbusRTU from 'modbus-serial';
-import { Backoff } from '../backoff';
+import { Backoff } from '../../net/backoff';
 
 export type LineTarget =
   | { readonly kind: 'tcp'; readonly host: string; readonly port: number }

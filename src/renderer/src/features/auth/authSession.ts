@@ -1,5 +1,6 @@
 // Logging in and out, and asking the runtime who we are. Outside React: the
-// session (session.ts) refreshes from here, the dialogs and the idle timer
+// store wiring (storeWiring.ts) refreshes from here and hands over what the
+// `auth.session` stream pushes, the dialogs and the idle timer
 // act from here, and all of them write the answer into the store.
 //
 // Answers can cross: a refresh asked before a logout may come back after it.
@@ -39,6 +40,15 @@ export async function refreshSession(client: ScadaClient): Promise<SessionInfo |
 }
 
 /**
+ * What the `auth.session` stream pushed: the runtime's word on who this
+ * client is now. It overtakes any question still on its way.
+ */
+export function sessionPushed(info: SessionInfo): void {
+  epoch++;
+  useHmi.getState().setSession(info, loggedOutByUs);
+}
+
+/**
  * Logs in (throws the runtime's ApiError when refused: wrong password,
  * rate limit). A login also unlocks a locked screen, whoever it is.
  * Someone already logged in is logged out first: a new login replaces the
@@ -59,23 +69,22 @@ export async function login(client: ScadaClient, user: string, password: string)
     if ((before?.user ?? null) !== null) void refreshSession(client);
     throw error;
   }
-  await afterLogin(client, before);
+  await afterLogin(client);
 }
 
 /** The first start: creates the administrator and logs in as it. */
 export async function setupAdministrator(client: ScadaClient, user: string, password: string): Promise<void> {
   epoch++;
-  const before = useHmi.getState().session;
   await client['auth.setup']({ user, password });
-  await afterLogin(client, before);
+  await afterLogin(client);
 }
 
-async function afterLogin(client: ScadaClient, before: SessionInfo | null): Promise<void> {
+async function afterLogin(client: ScadaClient): Promise<void> {
   loggedOutByUs = false;
   pendingLogout = false;
   setLock(null);
-  const after = await refreshSession(client);
-  renewEventsIfNeeded(client, before, after);
+  await refreshSession(client);
+  client.renewEvents();
 }
 
 /**
@@ -105,8 +114,8 @@ export async function logout(client: ScadaClient, reason: LogoutReason): Promise
     // Nothing operable until the runtime has heard it.
     useHmi.getState().setSession(viewerOf(before), true);
   }
-  const after = await refreshSession(client);
-  renewEventsIfNeeded(client, before, after);
+  await refreshSession(client);
+  client.renewEvents();
 }
 
 async function sendLogout(client: ScadaClient): Promise<boolean> {
@@ -122,18 +131,6 @@ async function sendLogout(client: ScadaClient): Promise<boolean> {
 /** What is left of a session after a logout the runtime has not heard yet: looking. */
 function viewerOf(session: SessionInfo): SessionInfo {
   return { ...session, user: null, role: session.role === null ? null : 'viewer', permissions: ['read'], write: [], expiresAt: null };
-}
-
-/**
- * Serve mode's event socket keeps the caller it was opened with. On this
- * machine an anonymous caller may look, so nothing changes for events; a
- * client elsewhere may look only logged in, so its socket is opened again
- * whenever the login appears or goes.
- */
-function renewEventsIfNeeded(client: ScadaClient, before: SessionInfo | null, after: SessionInfo | null): void {
-  const couldLook = before !== null && before.role !== null;
-  const canLook = after !== null && after.role !== null;
-  if (!couldLook || !canLook) client.renewEvents();
 }
 
 /**

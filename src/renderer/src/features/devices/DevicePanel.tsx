@@ -1,5 +1,5 @@
 // Device status: one block per device from `devices.list`, kept current by
-// the `devices.status` stream (see session.ts): its link, its NE107 status
+// the `devices.status` stream (see storeWiring.ts): its link, its NE107 status
 // (the link and the worst of its instruments) and its counters. Abnormal
 // states stand out; a healthy device is quiet grey.
 import { useShallow } from 'zustand/react/shallow';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../../src/main/runtime/drivers/backoff';
+import { Backoff } from '../../../src/main/runtime/net/backoff';
 
 describe('reconnect backoff', () => {
   it('doubles from the initial delay up to the cap, and starts over after reset', () => {

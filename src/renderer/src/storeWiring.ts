@@ -1,34 +1,21 @@
 // Wires the client to the stores for the life of the window: connection
-// state, who is logged in (`auth.session`), the tag catalogue, the devices
-// and their status stream, the alarms and NE107 statuses (their stream), the
-// historian's status and the MQTT uplink's (both polled: they have no event
-// stream). The tag value stream is opened by the tag table, for the rows it
-// shows, and by the trend chart for its pens.
+// state, who is logged in (the `auth.session` stream), the tag catalogue,
+// the devices and their status stream, the alarms and NE107 statuses (their
+// stream), the historian's status and the MQTT uplink's (their streams:
+// the runtime pushes each change, nothing here polls). The tag value stream
+// is opened by the tag table, for the rows it shows, and by the trend chart
+// for its pens.
 import { ApiError, type ScadaClient } from './api';
-import { isSessionRefusal, refreshSession, restoreLock } from './features/auth/authSession';
+import { isSessionRefusal, refreshSession, restoreLock, sessionPushed } from './features/auth/authSession';
 import { can, liveValues, useHmi } from './stores';
 
 const RETRY_MS = 2_000;
-/** How often the historian's status is asked for. */
-const HISTORIAN_POLL_MS = 5_000;
-/**
- * How often the uplink's status is asked for: often enough that an outage
- * and the queue's depth show within seconds (the queue's age ticks locally
- * in between), cheap for the runtime (a few counters, no query).
- */
-const UPLINK_POLL_MS = 2_000;
-/**
- * How often `auth.session` is asked while the page is visible: a role an
- * administrator changed, or a logout in another tab of this browser, shows
- * within this. A refused call asks at once.
- */
-const SESSION_POLL_MS = 30_000;
 /** A refused call asks who we are at most this often. */
 const REFUSAL_ASK_MS = 2_000;
 /** setTimeout's limit is 2^31 ms (24.8 days); a session may last 30: check at least daily. */
 const MAX_TIMER_MS = 86_400_000;
 
-export function startSession(client: ScadaClient): () => void {
+export function wireStores(client: ScadaClient): () => void {
   const store = useHmi;
   let disposed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -63,66 +50,22 @@ export function startSession(client: ScadaClient): () => void {
     }
   };
 
-  let historianInFlight = false;
-  const loadHistorian = async (): Promise<void> => {
-    if (historianInFlight) return;
-    historianInFlight = true;
-    try {
-      const status = await client['history.status']({});
-      if (!disposed) store.getState().setHistorian(status);
-    } catch (error) {
-      // While the link is down the link banner says so; the historian is not the news.
-      if (!disposed && store.getState().connection !== 'reconnecting') store.getState().setHistorianError(describe(error));
-    } finally {
-      historianInFlight = false;
-    }
-  };
-  const historianTimer = setInterval(() => void loadHistorian(), HISTORIAN_POLL_MS);
+  // While the link is down the link banner says so: a refusal then is not the news.
+  const linkUp = (): boolean => store.getState().connection !== 'reconnecting';
 
-  // The uplink is polled only while the page is visible (a hidden window
-  // has no one to show it to; it is asked again the moment it shows) and
-  // while the runtime has one: once it answers 'disabled' the project has
-  // no uplink, and nothing asks again until the link to the runtime comes
-  // back (it may be a restarted runtime with another project).
-  let uplinkInFlight = false;
-  let uplinkConfigured = true;
-  let uplinkTimer: ReturnType<typeof setInterval> | null = null;
-  const pageVisible = (): boolean => typeof document === 'undefined' || document.visibilityState !== 'hidden';
-  const syncUplinkTimer = (): void => {
-    const wanted = !disposed && uplinkConfigured && pageVisible();
-    if (wanted && uplinkTimer === null) {
-      uplinkTimer = setInterval(() => {
-        // While the link is down every call would fail; the reconnect asks at once.
-        if (store.getState().connection !== 'reconnecting') void loadUplink();
-      }, UPLINK_POLL_MS);
-    } else if (!wanted && uplinkTimer !== null) {
-      clearInterval(uplinkTimer);
-      uplinkTimer = null;
-    }
-  };
-  const loadUplink = async (): Promise<void> => {
-    if (uplinkInFlight) return;
-    uplinkInFlight = true;
-    try {
-      const status = await client['uplink.status']({});
-      if (disposed) return;
-      store.getState().setUplink(status);
-      uplinkConfigured = status.state !== 'disabled';
-    } catch (error) {
-      // As for the historian: while the link is down the link banner says so.
-      if (!disposed && store.getState().connection !== 'reconnecting') store.getState().setUplinkError(describe(error));
-    } finally {
-      uplinkInFlight = false;
-      syncUplinkTimer();
-    }
-  };
-  const onVisibility = (): void => {
-    if (pageVisible() && uplinkConfigured) void loadUplink();
-    else syncUplinkTimer();
-    // Back from another tab: the login may have changed there.
-    if (pageVisible()) void loadSession();
-  };
-  if (typeof document !== 'undefined') document.addEventListener('visibilitychange', onVisibility);
+  // The historian's and the uplink's status: pushed now and on every change.
+  // The transport re-sends both subscriptions when the link is back (and
+  // after a login, when serve mode's socket is opened again).
+  const endHistorian = client.subscribe('history.status', {}, (status) => store.getState().setHistorian(status), {
+    onError: (error) => {
+      if (!disposed && linkUp()) store.getState().setHistorianError(describe(error));
+    },
+  });
+  const endUplink = client.subscribe('uplink.status', {}, (status) => store.getState().setUplink(status), {
+    onError: (error) => {
+      if (!disposed && linkUp()) store.getState().setUplinkError(describe(error));
+    },
+  });
 
   // The alarm stream's first batch after (re)subscribing holds every
   // configured alarm and replaces what the store has (an alarm removed while
@@ -168,12 +111,16 @@ export function startSession(client: ScadaClient): () => void {
       sessionInFlight = false;
     }
   };
-  const sessionTimer = setInterval(() => {
-    if (pageVisible() && store.getState().connection === 'connected') void loadSession();
-  }, SESSION_POLL_MS);
+  // Who we are, pushed on every login, logout, expiry and role change (a
+  // logout in another tab of this browser, an administrator's change).
+  const endSessionStream = client.subscribe('auth.session', {}, (info) => sessionPushed(info), {
+    onError: (error) => {
+      if (!disposed && linkUp()) store.getState().setSessionError(describe(error));
+    },
+  });
   // A call refused as not logged in / not allowed may mean the login ended
   // (expired, idle in the runtime, logged out elsewhere): ask who we are. At
-  // most every 2 s: a client elsewhere that is not logged in has every poll
+  // most every 2 s: a client elsewhere that is not logged in has every call
   // refused, and one question answers them all.
   let refusalAskedAt = 0;
   const offCallError = client.onCallError((method, error) => {
@@ -195,18 +142,11 @@ export function startSession(client: ScadaClient): () => void {
     // A client elsewhere may look only once logged in: what failed before, load now.
     if (previous.session !== null && !can(previous.session, 'read') && can(state.session, 'read')) reloadAll();
   });
-  const onFocus = (): void => {
-    if (pageVisible()) void loadSession();
-  };
-  if (typeof window !== 'undefined') window.addEventListener('focus', onFocus);
-
   const reloadAll = (): void => {
     alarmsFirstBatch = true;
     void loadCatalog();
     void loadDevices();
     void loadAlarms();
-    void loadHistorian();
-    void loadUplink();
   };
 
   store.getState().setConnection(client.connection.get());
@@ -222,9 +162,6 @@ export function startSession(client: ScadaClient): () => void {
     if (previous === 'reconnecting' || devicesError !== null) void loadDevices();
     if (catalogStatus === 'error') void loadCatalog();
     if (previous === 'reconnecting' || store.getState().alarmsError !== null) void loadAlarms();
-    void loadHistorian();
-    // Asked again on every (re)connect, even after 'disabled': see above.
-    void loadUplink();
   });
 
   const endDeviceStatus = client.subscribe('devices.status', {}, (devices) => {
@@ -235,24 +172,20 @@ export function startSession(client: ScadaClient): () => void {
   void loadSession();
   void loadCatalog();
   void loadDevices();
-  void loadHistorian();
-  void loadUplink();
   void loadAlarms();
 
   return () => {
     disposed = true;
-    clearInterval(historianTimer);
-    clearInterval(sessionTimer);
     if (expiryTimer !== null) clearTimeout(expiryTimer);
     offSessionWatch();
     offCallError();
-    if (typeof window !== 'undefined') window.removeEventListener('focus', onFocus);
-    syncUplinkTimer();
-    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', onVisibility);
     if (retryTimer !== null) clearTimeout(retryTimer);
     offConnection();
     endDeviceStatus();
     endAlarms();
+    endHistorian();
+    endUplink();
+    endSessionStream();
   };
 }
 

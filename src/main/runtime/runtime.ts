@@ -15,6 +15,7 @@ import { historizedTags, retentionRules } from './historian/setup';
 import { TrendViews } from './project/trendViews';
 import { AlarmEngine, type AlarmListener } from './alarms/alarmEngine';
 import { AlarmJournal, type JournalOptions } from './alarms/journal';
+import type { WorkerLocation } from './storage/client';
 import { Uplink } from './uplink/uplink';
 import { Security, trustedCaller } from './security/security';
 
@@ -42,6 +43,12 @@ export interface RuntimeOptions {
   readonly secrets?: (name: string) => string;
   /** The security file (users, audit trail); omitted: kept in memory. */
   readonly securityFile?: string;
+  /**
+   * The store worker (out/main/storeWorker.js) that runs the alarm journal,
+   * the uplink's queue and the security file off this event loop; omitted:
+   * they run on this thread (tests, tools).
+   */
+  readonly storeWorker?: WorkerLocation;
   /** The project file, where trend views are saved; omitted: views are kept in memory. */
   readonly projectFile?: string;
 }
@@ -107,7 +114,7 @@ export class Runtime implements EventSources {
             chunkMs: project.historian.chunkMinutes * 60_000,
           })
         : null;
-    this.alarmJournal = options.alarmJournal && !options.review ? new AlarmJournal(options.alarmJournal) : null;
+    this.alarmJournal = options.alarmJournal && !options.review ? new AlarmJournal({ ...options.alarmJournal, worker: options.storeWorker ?? null }) : null;
     this.alarms = new AlarmEngine(this.engine, options.review ? [] : project.alarms, {
       journal: this.alarmJournal,
       onInstrumentChange: () => this.scheduleStatus(),
@@ -134,6 +141,7 @@ export class Runtime implements EventSources {
       idleLogoutMinutes: rules?.idleLogoutMinutes,
       maxLoginFailures: rules?.maxLoginFailures,
       noSetup: options.review === true,
+      worker: options.storeWorker ?? null,
     });
     this.security.onSessionEnd((token) => {
       for (const stream of this.streamsOf.get(token) ?? []) stream.close();
@@ -143,24 +151,30 @@ export class Runtime implements EventSources {
     this.handlers = createHandlers(this, options.simulator);
   }
 
-  start(): void {
+  /**
+   * Starts everything. The drivers start once the alarm journal (in its
+   * worker) gave back the saved alarm states, so the first poll is evaluated
+   * against the alarms as they were, not against fresh ones.
+   */
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.historian?.start();
-    this.alarms.start();
     this.uplink?.start();
+    await this.alarms.start();
+    if (!this.started) return; // stopped meanwhile
     for (const driver of this.drivers.values()) driver.start();
   }
 
   async stop(): Promise<void> {
     this.started = false;
     // Before the drivers: a shutdown is not a plant fault, and must not raise quality alarms.
-    this.alarms.stop();
+    await this.alarms.stop();
     await Promise.all([...this.drivers.values()].map((driver) => this.factory.dispose(driver)));
     // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
     this.engine.flush();
     await Promise.all([this.historian?.stop(), this.uplink?.stop()]);
-    this.security.close();
+    await this.security.close();
     this.fanout.dispose();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = null;

@@ -1,0 +1,11 @@
+// The stores a store worker can run, by the name their clients give. One
+// worker entry (storeWorker.js) serves them all; each store gets its own
+// thread.
+import { journalService } from '../alarms/journalStore';
+import { securityService } from '../security/securityFile';
+import type { ServiceFactory } from './protocol';
+
+export const SERVICES: Readonly<Record<string, ServiceFactory<never>>> = {
+  alarmJournal: journalService,
+  security: securityService,
+};

@@ -15,6 +15,7 @@ export default defineConfig({
           users: resolve('src/main/cli/users.ts'),
           secrets: resolve('src/main/cli/secrets.ts'),
           historianWorker: resolve('src/main/runtime/historian/worker.ts'),
+          storeWorker: resolve('src/main/runtime/storeWorker/worker.ts'),
         },
       },
     },

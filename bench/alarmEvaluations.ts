@@ -60,7 +60,7 @@ const alarms: AlarmDefinition[] = tags.flatMap((tag) =>
 const dir = mkdtempSync(join(tmpdir(), 'alarm-bench-'));
 const engine = new TagEngine(tags);
 const journal = new AlarmJournal({ file: join(dir, 'alarms.db') });
-journal.open();
+await journal.open();
 const alarmEngine = new AlarmEngine(engine, alarms, { journal });
 let delivered = 0;
 alarmEngine.subscribe((batch) => (delivered += batch.alarms.length));
@@ -76,12 +76,12 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   const started = process.hrtime.bigint();
   alarmEngine.onTagChanges(ids);
-  journal.flush();
+  await journal.flush();
   seconds += Number(process.hrtime.bigint() - started) / 1e9;
 }
-const transitions = journal.query({ from: 0, to: 1e13, limit: 100_000 }).entries.length;
+const transitions = (await journal.query({ from: 0, to: 1e13, limit: 100_000 })).entries.length;
 const evaluations = TAGS * LIMITS.length * ROUNDS;
 report('alarms.evaluations_per_s', Math.round(evaluations / seconds), 'eval/s');
 console.error(`bench: ${evaluations} evaluations of ${alarms.length} alarms in ${seconds.toFixed(3)} s, ${transitions} journalled transitions, ${delivered} alarms batched`);
-alarmEngine.stop();
+await alarmEngine.stop();
 rmSync(dir, { recursive: true, force: true });

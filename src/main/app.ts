@@ -50,33 +50,42 @@ export async function startApp({ projectFile, dataDir, secretCipher }: AppOption
   // Opened only when the project names a secret, so a data folder without one never grows a key file.
   let secrets: SecretStore | undefined;
   const inData = (name: string) => (isAbsolute(name) ? name : join(dataDir, name));
-  let runtime: Runtime;
+  let runtime: Runtime | undefined;
   try {
     runtime = new Runtime(project, {
       simulator: plant ?? undefined,
       historian: { file: inData(project.historian.file), workerUrl: historianWorker() },
+      storeWorker: { url: storeWorker() },
       alarmJournal: project.alarmJournal.enabled ? { file: inData(project.alarmJournal.file), maxAgeDays: project.alarmJournal.maxAgeDays } : undefined,
       securityFile: join(dataDir, 'security.db'),
       secrets: (name) => (secrets ??= secretCipher ? new SecretStore(join(dataDir, 'secrets.json'), secretCipher()) : SecretStore.inDataDir(dataDir)).get(name),
       uplinkQueueFile: project.uplink ? inData(project.uplink.storeAndForward.file) : undefined,
       projectFile,
     });
+    await runtime.security.ready();
   } catch (error) {
     // A secret that cannot be opened, a security file of a newer version…: nothing may stay half started.
+    await runtime?.stop().catch(() => undefined);
     await plant?.stop();
     throw error;
   }
-  runtime.start();
+  await runtime.start();
+  const started = runtime;
   return {
-    runtime,
+    runtime: started,
     plant,
     projectFile,
     dataDir,
     async stop() {
-      await runtime.stop();
+      await started.stop();
       await plant?.stop();
     },
   };
+}
+
+/** The built store worker: alarm journal, uplink queue and security file (electron-vite puts it beside the main bundle). */
+export function storeWorker(): string {
+  return join(appRoot(), 'out', 'main', 'storeWorker.js');
 }
 
 /** The built historian worker (electron-vite puts it beside the main bundle). */
@@ -115,7 +124,7 @@ export async function startReview(historianFile: string): Promise<App> {
     // The last recorded value, marked as such: nothing here is live.
     if (tag.last) runtime.engine.ingest(id, tag.last.v, qualityOf(tag.last.q === 2 ? 'bad' : 'uncertain', 'last_known_value'), tag.last.t);
   });
-  runtime.start();
+  await runtime.start();
   return {
     runtime,
     plant: null,

@@ -156,7 +156,7 @@ async function main(): Promise<void> {
 
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const what = options.review ? `review of ${options.review}, read-only` : `project: ${runtime.project.name}, data: ${options.dataDir}`;
-  if (!options.review && runtime.security.store.userCount() === 0) {
+  if (!options.review && (await runtime.security.store.userCount()) === 0) {
     console.log('serve: no users yet: create the administrator in the HMI on this machine, or with `npm run users -- add NAME --role administrator`');
   }
   console.log(`HMI ready at ${options.tls ? 'https' : 'http'}://${host}:${port}/ (${what})`);

@@ -31,7 +31,7 @@ async function main(): Promise<number> {
   try {
     switch (command) {
       case 'list':
-        for (const user of security.store.users()) console.log(`${user.name}\t${user.role}\tchanged ${new Date(user.changedAt).toISOString()}`);
+        for (const user of await security.store.users()) console.log(`${user.name}\t${user.role}\tchanged ${new Date(user.changedAt).toISOString()}`);
         return 0;
       case 'add': {
         const role = values.role as Role | undefined;
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
       }
       case 'remove':
         if (!name) throw new UsageError('remove needs a user name');
-        security.removeUser(name, caller);
+        await security.removeUser(name, caller);
         console.log(`removed ${name}`);
         return 0;
       case 'passwd':
@@ -55,7 +55,7 @@ async function main(): Promise<number> {
         throw new UsageError(`no command "${command}"`);
     }
   } finally {
-    security.close();
+    await security.close();
   }
 }
 

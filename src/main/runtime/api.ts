@@ -13,7 +13,6 @@ const BROWSE_TIMEOUT_MS = 10_000;
 import type { Historian } from './historian/historian';
 import type { AlarmJournal } from './alarms/journal';
 import { filterAlarms } from './alarms/alarmFilter';
-import { computeKpis } from './alarms/kpis';
 import { guardHandlers } from './security/guard';
 import { securityHandlers } from './security/handlers';
 import { RUNTIME_CALLER } from './security/security';
@@ -40,11 +39,11 @@ function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | unde
     return runtime.alarmJournal;
   };
 
-  /** Journal reads fail as a whole when the file is away; the reason is the journal's own. */
-  const fromJournal = <T>(read: (journal: AlarmJournal) => T): T => {
+  /** Journal reads (in the journal's worker) fail as a whole when the file is away; the reason is the journal's own. */
+  const fromJournal = async <T>(read: (journal: AlarmJournal) => Promise<T>): Promise<T> => {
     const journal = requireJournal();
     try {
-      return read(journal);
+      return await read(journal);
     } catch (error) {
       throw new ContractFailure('unavailable', (error as Error).message);
     }
@@ -123,14 +122,14 @@ function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | unde
     },
 
     'trends.list': () => runtime.trendViews.list(),
-    'trends.save': ({ view }, caller) => {
+    'trends.save': async ({ view }, caller) => {
       const views = runtime.trendViews.save(view);
-      audit(caller, 'project.trends.save', view.name, null, view);
+      await audit(caller, 'project.trends.save', view.name, null, view);
       return views;
     },
-    'trends.delete': ({ name }, caller) => {
+    'trends.delete': async ({ name }, caller) => {
       const views = runtime.trendViews.delete(name);
-      audit(caller, 'project.trends.delete', name, null, null);
+      await audit(caller, 'project.trends.delete', name, null, null);
       return views;
     },
 
@@ -139,43 +138,47 @@ function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | unde
       counts: runtime.alarms.counts(),
       journal: runtime.alarms.journalStatus(),
     }),
-    'alarms.ack': ({ ids, comment }, caller) => {
+    // Operator actions are answered once their journal entries and audit entries are committed.
+    'alarms.ack': async ({ ids, comment }, caller) => {
       const acknowledged = runtime.alarms.ack(ids, callerOf(caller), comment ?? null);
-      if (acknowledged.length > 0) audit(caller, 'alarms.ack', listOf(acknowledged), null, null, comment ?? null);
+      await runtime.alarms.committed();
+      if (acknowledged.length > 0) await audit(caller, 'alarms.ack', listOf(acknowledged), null, null, comment ?? null);
       return { acknowledged };
     },
-    'alarms.shelve': ({ id, durationMs, reason }, caller) => {
+    'alarms.shelve': async ({ id, durationMs, reason }, caller) => {
       const alarm = runtime.alarms.shelve(id, durationMs, reason, callerOf(caller));
-      audit(caller, 'alarms.shelve', id, null, { until: alarm.shelvedUntil }, reason);
+      await runtime.alarms.committed();
+      await audit(caller, 'alarms.shelve', id, null, { until: alarm.shelvedUntil }, reason);
       return alarm;
     },
-    'alarms.unshelve': ({ id, comment }, caller) => {
+    'alarms.unshelve': async ({ id, comment }, caller) => {
       const alarm = runtime.alarms.unshelve(id, callerOf(caller), comment ?? null);
-      audit(caller, 'alarms.unshelve', id, null, null, comment ?? null);
+      await runtime.alarms.committed();
+      await audit(caller, 'alarms.unshelve', id, null, null, comment ?? null);
       return alarm;
     },
-    'alarms.setOutOfService': ({ id, outOfService, reason }, caller) => {
+    'alarms.setOutOfService': async ({ id, outOfService, reason }, caller) => {
       const before = runtime.alarms.find(id)?.outOfService;
       const alarm = runtime.alarms.setOutOfService(id, outOfService, reason, callerOf(caller));
-      audit(caller, 'alarms.setOutOfService', id, before, outOfService, reason);
+      await runtime.alarms.committed();
+      await audit(caller, 'alarms.setOutOfService', id, before, outOfService, reason);
       return alarm;
     },
     'alarms.journal': ({ from, to, filter, limit }) => fromJournal((journal) => journal.query({ from, to, limit, ...filter })),
-    'alarms.kpis': ({ from, to }) =>
-      fromJournal((journal) => computeKpis(from, to, journal.activations(from, to), journal.activeAt(to))),
+    'alarms.kpis': ({ from, to }) => fromJournal((journal) => journal.kpis(from, to)),
 
     'uplink.status': () => runtime.uplink?.status() ?? DISABLED_UPLINK,
 
     'simulator.status': () => requireSimulator().status(),
 
-    'simulator.setFault': ({ kind, signal, active }, caller) => {
+    'simulator.setFault': async ({ kind, signal, active }, caller) => {
       const sim = requireSimulator();
       try {
         sim.setFault(kind, signal, active);
       } catch (error) {
         throw new ContractFailure('invalid_request', (error as Error).message);
       }
-      audit(caller, 'simulator.setFault', signal === undefined ? kind : `${kind} ${signal}`, null, active);
+      await audit(caller, 'simulator.setFault', signal === undefined ? kind : `${kind} ${signal}`, null, active);
       return sim.status();
     },
   };

@@ -94,18 +94,22 @@ export function createEventSources(runtime: EventRuntime): EventSources {
 function sessionStream(runtime: EventRuntime, emit: (info: SessionInfo) => void, subscriber: Subscriber): EventStream<'auth.session'> {
   let last = '';
   let timer: NodeJS.Timeout | null = null;
-  const push = (): void => {
+  let asked = 0;
+  const push = async (): Promise<void> => {
     timer = null;
+    const ask = ++asked;
     // Asking is no activity of the user's: it must not keep an idle login alive.
-    const info = runtime.security.sessionInfo(runtime.security.resolve(subscriber.caller(), false), false);
+    const info = await runtime.security.sessionInfo(runtime.security.resolve(subscriber.caller(), false), false);
+    // A later change asked again meanwhile: its answer is the one to send.
+    if (ask !== asked) return;
     const text = JSON.stringify(info);
     if (text === last) return;
     last = text;
     emit(info);
   };
-  push();
+  void push();
   const off = runtime.security.onChange(() => {
-    timer ??= setTimeout(push, 0);
+    timer ??= setTimeout(() => void push(), 0);
   });
   return fixed(() => {
     off();

@@ -20,6 +20,7 @@ import { historizedTags, retentionRules } from './historian/setup';
 import { TrendViews } from './project/trendViews';
 import { AlarmEngine, type AlarmListener } from './alarms/alarmEngine';
 import { AlarmJournal, type JournalOptions } from './alarms/journal';
+import type { WorkerLocation } from './storage/client';
 import { Uplink } from './uplink/uplink';
 import { RUNTIME_CALLER, Security, trustedCaller } from './security/security';
 import { Writer } from './writer/writer';
@@ -44,6 +45,12 @@ export interface RuntimeOptions {
   readonly secrets?: (name: string) => string;
   /** The security file (users, audit trail); omitted: kept in memory. */
   readonly securityFile?: string;
+  /**
+   * The store worker (out/main/storeWorker.js) that runs the alarm journal,
+   * the uplink's queue and the security file off this event loop; omitted:
+   * they run on this thread (tests, tools).
+   */
+  readonly storeWorker?: WorkerLocation;
   /** The project file, where trend views are saved; omitted: views are kept in memory. */
   readonly projectFile?: string;
 }
@@ -122,7 +129,7 @@ export class Runtime implements RuntimeParts, EventRuntime {
             chunkMs: project.historian.chunkMinutes * 60_000,
           })
         : null;
-    this.alarmJournal = options.alarmJournal && !options.review ? new AlarmJournal(options.alarmJournal) : null;
+    this.alarmJournal = options.alarmJournal && !options.review ? new AlarmJournal({ ...options.alarmJournal, worker: options.storeWorker ?? null }) : null;
     this.alarms = new AlarmEngine(this.engine, options.review ? [] : project.alarms, {
       journal: this.alarmJournal,
       onInstrumentChange: () => this.scheduleStatus(),
@@ -149,6 +156,7 @@ export class Runtime implements RuntimeParts, EventRuntime {
       idleLogoutMinutes: rules?.idleLogoutMinutes,
       maxLoginFailures: rules?.maxLoginFailures,
       noSetup: options.review === true,
+      worker: options.storeWorker ?? null,
     });
     // A login that ended (or a role that shrank) takes with it the streams it allowed.
     this.security.onChange(() => {
@@ -175,25 +183,31 @@ export class Runtime implements RuntimeParts, EventRuntime {
     return this.devicesOf.drivers;
   }
 
-  start(): void {
+  /**
+   * Starts everything. The drivers start once the alarm journal (in its
+   * worker) gave back the saved alarm states, so the first poll is evaluated
+   * against the alarms as they were, not against fresh ones.
+   */
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.historian?.start();
-    this.alarms.start();
     this.uplink?.start();
+    await this.alarms.start();
+    if (!this.started) return; // stopped meanwhile
     this.devicesOf.start();
   }
 
   async stop(): Promise<void> {
     this.started = false;
     // Before the drivers: a shutdown is not a plant fault, and must not raise quality alarms.
-    this.alarms.stop();
+    await this.alarms.stop();
     await this.changing.catch(() => undefined);
     await this.devicesOf.stop();
     // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
     this.engine.flush();
     await Promise.all([this.historian?.stop(), this.uplink?.stop()]);
-    this.security.close();
+    await this.security.close();
     this.fanout.dispose();
     if (this.statusTimer) clearTimeout(this.statusTimer);
     this.statusTimer = null;

@@ -25,8 +25,8 @@ afterEach(async () => {
 const WRITE_FCS = new Set([5, 6, 15, 16]);
 
 /** The audit entries of one action on one tag, newest first. */
-function auditOf(runtime: Runtime, action: string, target: string) {
-  return runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, action, limit: 100 }).entries.filter((e) => e.target === target);
+async function auditOf(runtime: Runtime, action: string, target: string) {
+  return (await runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, action, limit: 100 })).entries.filter((e) => e.target === target);
 }
 
 describe('the writer against a Modbus server that clamps', () => {
@@ -68,12 +68,12 @@ tags:
     const after = server.log.slice(server.log.findIndex((l) => l.fc === 16));
     expect(after.slice(0, 2).map((l) => `${l.fc}@${l.address}+${l.count}`)).toEqual(['16@42+2', '3@42+2']);
 
-    const [entry] = auditOf(runtime, 'tags.write', 'TIC/SP');
+    const [entry] = await auditOf(runtime, 'tags.write', 'TIC/SP');
     expect(entry).toMatchObject({ newValue: '150', comment: 'requested 500 °C, device holds 150 °C' });
 
     // A value the device keeps: no difference, nothing but the value on the trail.
     expect(await runtime.handlers['tags.write']({ path: 'TIC/SP', value: 75.1 })).toMatchObject({ requested: 75.1, held: 75.1, differs: false });
-    expect(auditOf(runtime, 'tags.write', 'TIC/SP')[0]).toMatchObject({ newValue: '75.1', comment: null });
+    expect((await auditOf(runtime, 'tags.write', 'TIC/SP'))[0]).toMatchObject({ newValue: '75.1', comment: null });
   });
 
   it('refuses a value beyond the write limits (declared, or the scale’s) before anything is sent', async () => {
@@ -93,10 +93,10 @@ tags:
     });
     expect(server.log.filter((l) => WRITE_FCS.has(l.fc))).toHaveLength(writesBefore);
     expect([server.registers[40], server.registers[41]]).toEqual([250, 30]);
-    const refused = auditOf(runtime, 'tags.write_refused', 'TIC/SP');
+    const refused = await auditOf(runtime, 'tags.write_refused', 'TIC/SP');
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ newValue: '601', comment: expect.stringContaining('outside its write limits') });
-    expect(auditOf(runtime, 'tags.write', 'TIC/SP')).toEqual([]);
+    expect(await auditOf(runtime, 'tags.write', 'TIC/SP')).toEqual([]);
   });
 
   it('tells tags.list clients the limits of writable tags', async () => {
@@ -149,7 +149,7 @@ describe('the writer on the demo plant', () => {
     const result = await app.runtime.handlers['tags.write']({ path: SP, value: 500 });
     expect(result).toMatchObject({ requested: 500, held: 150, readBack: 'held', differs: true });
     expect(app.plant!.plant.hx.setpoint).toBe(150);
-    expect(auditOf(app.runtime, 'tags.write', SP)[0]).toMatchObject({ newValue: '150', comment: 'requested 500 °C, device holds 150 °C' });
+    expect((await auditOf(app.runtime, 'tags.write', SP))[0]).toMatchObject({ newValue: '150', comment: 'requested 500 °C, device holds 150 °C' });
   });
 
   it('rounds the inflow valve to its 0.1 % step as the demo project declares, and says so', async () => {

@@ -118,7 +118,7 @@ describe('permissions over HTTP', () => {
     expect(viewer).toMatchObject({ status: 403, body: { error: { message: 'without a login you are a viewer, who may not write to tags' } } });
     const operator = await call('tags.write', { path: 'Area/Level', value: 7 }, { token: tokens.get('operator') });
     expect(operator.status).toBe(200);
-    const trail = runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, limit: 100 }).entries;
+    const trail = (await runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, limit: 100 })).entries;
     expect(trail.find((e) => e.action === 'tags.write')).toMatchObject({ user: 'operator', target: 'Area/Level', newValue: '7', workstation: '127.0.0.1' });
     expect(trail.find((e) => e.action === 'denied' && e.target === 'tags.write')).toMatchObject({ user: 'anonymous' });
   });

@@ -284,7 +284,7 @@ describe('alarms over both transports', () => {
     expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: [ID] })).toEqual({ ok: true, value: { acknowledged: [ID] } });
     expect(await ipc.invoke(APP, IPC.call, 'alarms.ack', { ids: 'all' })).toMatchObject({ ok: false, error: { kind: 'invalid_request' } });
     expect(runtime.alarms.find(ID)!.ackedBy).toBe('op');
-    const trail = runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, action: 'alarms.ack', limit: 10 });
+    const trail = await runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, action: 'alarms.ack', limit: 10 });
     expect(trail.entries.map((e) => [e.user, e.workstation])).toEqual([
       ['op', LOCAL.workstation],
       ['op', '127.0.0.1'],

@@ -193,8 +193,8 @@ describe('Sparkplug B edge node', () => {
     // A value inside them is written and read back; the trail names the command as the writer.
     dcmd(-5);
     await waitFor(() => server.registers[4] === 0xfffb, 'the DCMD write of -5');
-    const trail = await waitFor(() => {
-      const entries = runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, limit: 10 }).entries.filter((e) => e.target === 'Plant/Pump/Count');
+    const trail = await waitFor(async () => {
+      const entries = (await runtime.security.queryAudit({ from: 0, to: Date.now() + 1000, limit: 10 })).entries.filter((e) => e.target === 'Plant/Pump/Count');
       return entries.length === 2 ? entries : null;
     }, 'both audit entries');
     expect(trail.map((e) => [e.user, e.action, e.newValue])).toEqual([

@@ -76,6 +76,7 @@ export class AlarmEngine {
   private batchTimer: NodeJS.Timeout | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
+  private started = false;
 
   constructor(
     private readonly engine: TagEngine,
@@ -176,10 +177,12 @@ export class AlarmEngine {
     return this.records.length;
   }
 
-  /** Brings back the journal's states, evaluates every alarm once and follows the tags. */
-  start(): void {
-    if (this.unsubscribe) return;
-    const saved = this.journal?.open() ?? new Map();
+  /** Brings back the journal's states (read in its worker), evaluates every alarm once and follows the tags. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    const saved = (await this.journal?.open()) ?? new Map();
+    if (!this.started) return; // stopped while the journal opened
     const now = Date.now();
     for (const record of this.records) {
       const snapshot = saved.get(record.def.id);
@@ -194,14 +197,25 @@ export class AlarmEngine {
     this.tickTimer.unref();
   }
 
-  stop(): void {
+  /** Stops evaluating; resolves once the journal wrote what it holds and closed its file. */
+  async stop(): Promise<void> {
+    this.started = false;
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.tickTimer = this.batchTimer = null;
-    this.journal?.close();
     this.listeners.clear();
+    await this.journal?.close();
+  }
+
+  /**
+   * Resolves once every journal entry made so far is committed (true), or
+   * kept in memory because the disk refused it (false; the journal status
+   * says why). An operator action awaits it before it is answered.
+   */
+  committed(): Promise<boolean> {
+    return this.journal ? this.journal.flush() : Promise.resolve(true);
   }
 
   /** The listener gets every alarm now, then batches of what changed. */

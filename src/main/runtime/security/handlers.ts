@@ -12,8 +12,8 @@ export function securityHandlers(security: Security): Pick<Handlers, SecurityMet
     'auth.setup': ({ user, password }, caller) => security.setup(user, password, caller!),
     'users.list': () => security.store.users(),
     'users.add': ({ user, role, password }, caller) => security.addUser(user, role, password, caller!),
-    'users.remove': ({ user }, caller) => {
-      security.removeUser(user, caller!);
+    'users.remove': async ({ user }, caller) => {
+      await security.removeUser(user, caller!);
       return { removed: user };
     },
     'users.setRole': ({ user, role }, caller) => security.setRole(user, role, caller!),
@@ -22,8 +22,8 @@ export function securityHandlers(security: Security): Pick<Handlers, SecurityMet
       return { changed: user };
     },
     'audit.list': ({ from, to, filter, limit }) => security.queryAudit({ from, to, limit, ...filter }),
-    'audit.verify': () => {
-      const { head: _head, ...verification } = security.store.verifyAudit();
+    'audit.verify': async () => {
+      const { head: _head, ...verification } = await security.store.verifyAudit();
       return verification;
     },
   };

@@ -11,6 +11,7 @@ import type { AuditEntry, MethodPermission, Permission, Role, SessionInfo, UserI
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
 import { LoginLimiter } from './rateLimit';
 import { RoleMatrix, type RoleConfig } from './roles';
+import type { WorkerLocation } from '../storage/client';
 import { SecurityStore, type AuditQuery } from './securityStore';
 
 export interface SecurityOptions {
@@ -24,6 +25,8 @@ export interface SecurityOptions {
   readonly now?: () => number;
   /** Offline review has no users and needs none: it never asks for a first administrator. */
   readonly noSetup?: boolean;
+  /** The store worker that keeps the file; omitted: the store runs on this thread (tools, tests). */
+  readonly worker?: WorkerLocation | null;
 }
 
 interface Session {
@@ -75,7 +78,7 @@ export class Security {
   private readonly now: () => number;
 
   constructor(private readonly options: SecurityOptions) {
-    this.store = new SecurityStore(options.file);
+    this.store = new SecurityStore(options.file, options.worker ?? null);
     this.roles = new RoleMatrix(options.roles);
     this.limiter = new LoginLimiter({ maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
     this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
@@ -85,9 +88,15 @@ export class Security {
     this.sweepTimer.unref();
   }
 
-  close(): void {
+  /** Resolves once the security file is open; rejects with why it cannot be used. */
+  ready(): Promise<void> {
+    return this.store.opened();
+  }
+
+  /** Lets the store commit what it was given and close the file. */
+  async close(): Promise<void> {
     clearInterval(this.sweepTimer);
-    this.store.close();
+    await this.store.close();
   }
 
   /** The caller as the handlers see it: the session's user and role, or anonymous. */
@@ -116,7 +125,7 @@ export class Security {
       this.authorize(caller, permission);
     } catch (error) {
       if (error instanceof ContractFailure && permission !== 'read' && permission !== 'public' && this.worthAuditing(caller, method)) {
-        this.audit(caller, 'denied', method, null, null, error.message);
+        void this.audit(caller, 'denied', method, null, null, error.message);
       }
       throw error;
     }
@@ -140,7 +149,7 @@ export class Security {
   }
 
   /** `touch: false` asks without it counting as activity (a pushed `auth.session` is no request of the user's). */
-  sessionInfo(caller: Caller, touch = true): SessionInfo {
+  async sessionInfo(caller: Caller, touch = true): Promise<SessionInfo> {
     const session = caller.token === null ? undefined : this.session(caller.token, touch);
     const role = session?.role ?? caller.role;
     const grant = role === null ? null : this.roles.grant(role);
@@ -151,7 +160,7 @@ export class Security {
       write: grant ? [...grant.write] : [],
       expiresAt: session?.expiresAt ?? null,
       idleLogoutMinutes: this.idleMs / 60_000,
-      setupRequired: this.options.noSetup !== true && this.store.userCount() === 0,
+      setupRequired: this.options.noSetup !== true && (await this.store.userCount()) === 0,
     };
   }
 
@@ -163,22 +172,22 @@ export class Security {
     const keys = caller.local ? [`user:${user}`] : [`address:${caller.workstation}`, `user:${user}`];
     const wait = this.limiter.retryAfter(keys, now);
     if (wait > 0) {
-      this.audit(caller, 'auth.login_refused', user, null, null, `rate limited for ${Math.ceil(wait / 1000)} s`);
+      await this.audit(caller, 'auth.login_refused', user, null, null, `rate limited for ${Math.ceil(wait / 1000)} s`);
       throw new ContractFailure('rate_limited', `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`);
     }
-    const stored = this.store.user(user);
+    const stored = await this.store.user(user);
     // Verify against a dummy hash when the user is unknown, so the answer takes as long either way.
     const ok = (await verifyPassword(password, stored?.hash ?? DUMMY_HASH)) && stored !== undefined;
     if (!ok) {
       this.limiter.failed(keys, now);
-      this.audit(caller, 'auth.login_failed', user, null, null, stored ? 'wrong password' : 'unknown user');
+      await this.audit(caller, 'auth.login_failed', user, null, null, stored ? 'wrong password' : 'unknown user');
       throw new ContractFailure('unauthenticated', 'unknown user or wrong password');
     }
     this.limiter.succeeded(`user:${user}`);
     // A login over a session ends that session: one window, one login.
     if (caller.token !== null) this.end(caller.token);
     const session = this.open(stored.name, stored.role, now);
-    this.audit({ ...caller, user: stored.name }, 'auth.login', stored.name, null, stored.role, null);
+    await this.audit({ ...caller, user: stored.name }, 'auth.login', stored.name, null, stored.role, null);
     return { token: session.token, role: session.role, expiresAt: session.expiresAt };
   }
 
@@ -188,7 +197,8 @@ export class Security {
     const session = this.sessions.get(caller.token);
     if (!session) return false;
     this.end(caller.token);
-    this.audit({ ...caller, user: session.user }, 'auth.logout', session.user, null, null, null);
+    // Not awaited: a logout is answered at once (the entry goes in order with the rest).
+    void this.audit({ ...caller, user: session.user }, 'auth.logout', session.user, null, null, null);
     return true;
   }
 
@@ -196,49 +206,50 @@ export class Security {
   async setup(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
     if (!caller.local) throw new ContractFailure('forbidden', 'the first administrator is created on the workstation itself (or with `npm run users`)');
     if (this.options.noSetup) throw new ContractFailure('invalid_request', 'an offline review has no users');
-    if (this.store.userCount() > 0) throw new ContractFailure('invalid_request', 'users exist already: log in instead');
+    if ((await this.store.userCount()) > 0) throw new ContractFailure('invalid_request', 'users exist already: log in instead');
     await this.addUser(user, 'administrator', password, { ...caller, user });
     const session = this.open(user, 'administrator', this.now());
-    this.audit({ ...caller, user }, 'auth.setup', user, null, 'administrator', 'the first administrator');
+    await this.audit({ ...caller, user }, 'auth.setup', user, null, 'administrator', 'the first administrator');
     return { token: session.token, role: session.role, expiresAt: session.expiresAt };
   }
 
   // ---- users ----
 
   async addUser(user: string, role: Role, password: string, caller: Caller): Promise<UserInfo> {
-    if (this.store.user(user)) throw new ContractFailure('invalid_request', `user "${user}" exists already`);
-    const info = this.store.addUser(user, role, await hashPassword(password), this.now());
-    this.audit(caller, 'users.add', user, null, role, null);
+    if (await this.store.user(user)) throw new ContractFailure('invalid_request', `user "${user}" exists already`);
+    const info = await this.store.addUser(user, role, await hashPassword(password), this.now());
+    await this.audit(caller, 'users.add', user, null, role, null);
     // The first user ends `setupRequired`.
     this.changed();
     return info;
   }
 
-  removeUser(user: string, caller: Caller): void {
-    const existing = this.requireUser(user);
-    if (existing.role === 'administrator' && this.store.administrators() === 1) {
+  async removeUser(user: string, caller: Caller): Promise<void> {
+    const existing = await this.requireUser(user);
+    if (existing.role === 'administrator' && (await this.store.administrators()) === 1) {
       throw new ContractFailure('invalid_request', `${user} is the last administrator: make another one first`);
     }
-    this.store.removeUser(user);
+    await this.store.removeUser(user);
     for (const [token, session] of this.sessions) if (session.user === user) this.end(token);
-    this.audit(caller, 'users.remove', user, existing.role, null, null);
+    await this.audit(caller, 'users.remove', user, existing.role, null, null);
   }
 
-  setRole(user: string, role: Role, caller: Caller): UserInfo {
-    const existing = this.requireUser(user);
-    if (existing.role === 'administrator' && role !== 'administrator' && this.store.administrators() === 1) {
+  async setRole(user: string, role: Role, caller: Caller): Promise<UserInfo> {
+    const existing = await this.requireUser(user);
+    if (existing.role === 'administrator' && role !== 'administrator' && (await this.store.administrators()) === 1) {
       throw new ContractFailure('invalid_request', `${user} is the last administrator: make another one first`);
     }
-    this.store.setRole(user, role, this.now());
+    await this.store.setRole(user, role, this.now());
     for (const session of this.sessions.values()) if (session.user === user) session.role = role;
     this.changed();
-    this.audit(caller, 'users.setRole', user, existing.role, role, null);
-    return { ...existing, role };
+    await this.audit(caller, 'users.setRole', user, existing.role, role, null);
+    const { hash: _hash, ...info } = existing;
+    return { ...info, role };
   }
 
   /** An administrator sets anyone's password; others change their own, with the old one. */
   async setPassword(user: string, password: string, oldPassword: string | undefined, caller: Caller): Promise<void> {
-    const existing = this.requireUser(user);
+    const existing = await this.requireUser(user);
     const admin = caller.role !== null && this.roles.allows(caller.role, 'users.manage');
     // Your own password always needs the old one (a session left open must not be enough); an administrator resets others'.
     const own = caller.user === user && caller.token !== null;
@@ -246,20 +257,28 @@ export class Security {
       if (caller.role === null || caller.token === null) throw new ContractFailure('unauthenticated', 'log in to change your password');
       if (caller.user !== user) throw new ContractFailure('forbidden', `${caller.user} may change only their own password`);
       if (oldPassword === undefined || !(await verifyPassword(oldPassword, existing.hash))) {
-        this.audit(caller, 'users.passwd_failed', user, null, null, 'wrong old password');
+        await this.audit(caller, 'users.passwd_failed', user, null, null, 'wrong old password');
         throw new ContractFailure('forbidden', 'the old password is wrong');
       }
     }
-    this.store.setHash(user, await hashPassword(password), this.now());
+    await this.store.setHash(user, await hashPassword(password), this.now());
     // Other sessions of that user end: a changed password is often a suspected leak.
     for (const [token, session] of this.sessions) if (session.user === user && token !== caller.token) this.end(token);
-    this.audit(caller, 'users.passwd', user, null, null, null);
+    await this.audit(caller, 'users.passwd', user, null, null, null);
   }
 
   // ---- the audit trail ----
 
-  audit(caller: Caller, action: string, target: string, oldValue: string | null, newValue: string | null, comment: string | null): AuditEntry {
-    return this.store.appendAudit({ ts: this.now(), user: caller.user, workstation: caller.workstation, action, target, oldValue, newValue, comment });
+  /**
+   * Appends to the audit trail; resolves once the entry is committed (await it
+   * before answering an action). Entries keep the order of the calls. A caller
+   * that does not wait (a refusal, a logout) is not told of a failure: the
+   * promise is marked handled so it cannot end the process.
+   */
+  audit(caller: Caller, action: string, target: string, oldValue: string | null, newValue: string | null, comment: string | null): Promise<AuditEntry> {
+    const committed = this.store.appendAudit({ ts: this.now(), user: caller.user, workstation: caller.workstation, action, target, oldValue, newValue, comment });
+    committed.catch(() => {});
+    return committed;
   }
 
   queryAudit(query: AuditQuery) {
@@ -316,8 +335,8 @@ export class Security {
     for (const token of [...this.sessions.keys()]) this.session(token);
   }
 
-  private requireUser(user: string): UserInfo & { hash: string } {
-    const existing = this.store.user(user);
+  private async requireUser(user: string): Promise<UserInfo & { hash: string }> {
+    const existing = await this.store.user(user);
     if (!existing) throw new ContractFailure('not_found', `no user "${user}"`);
     return existing;
   }

@@ -1,198 +1,73 @@
-// The security file (`security.db` in the data folder): local users with
-// their password hashes, and the audit trail. SQLite, WAL; written at once
-// (a login or a write to a PLC is rare next to a poll) so nothing of the
-// trail waits in memory.
-//
-// The audit trail is a hash chain: each entry stores the previous entry's
-// hash and its own, SHA-256 over the previous hash and the entry's fields.
-// Editing, deleting or inserting a row breaks the chain from there on, and
-// `verify` names the first broken entry. (Whoever can rewrite the whole tail
-// of the file can also recompute it: export `verify`'s head hash elsewhere
-// to anchor it.)
-import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+// The security file as the runtime sees it: users and the audit trail, kept
+// by the security store (securityFile.ts) in a worker thread, so a long audit
+// list or a chain verification never holds up polling. Every method resolves
+// once the store answered; a change resolves once it is committed, so an
+// action can wait for its audit entry to be on disk before it is answered.
 import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../shared/security';
+import { StoreClient, type WorkerLocation } from '../storage/client';
+import { securityService, type AuditQuery, type NewAuditEntry } from './securityFile';
 
-const SCHEMA_VERSION = 1;
-const GENESIS = '0'.repeat(64);
-
-export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
-
-export interface AuditQuery {
-  readonly from: number;
-  readonly to: number;
-  readonly user?: string;
-  readonly action?: string;
-  readonly search?: string;
-  readonly limit: number;
-}
-
-interface UserRow {
-  name: string;
-  role: Role;
-  hash: string;
-  created_at: number;
-  changed_at: number;
-}
-
-interface AuditRow {
-  seq: number;
-  ts: number;
-  user: string;
-  workstation: string;
-  action: string;
-  target: string;
-  old_value: string | null;
-  new_value: string | null;
-  comment: string | null;
-  prev_hash: string;
-  hash: string;
-}
+export type { AuditQuery, NewAuditEntry } from './securityFile';
 
 export class SecurityStore {
-  private readonly db: Database.Database;
-  private lastHash: string;
-  private lastSeq: number;
+  private readonly client: StoreClient;
 
-  /** `file` null: in memory (review mode, tests). */
-  constructor(file: string | null) {
-    if (file) mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file ?? ':memory:');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      this.db.close();
-      throw new Error(`${file} was written by a newer version (security schema ${version}, this build reads ${SCHEMA_VERSION}); it is left untouched`);
-    }
-    this.db.pragma('journal_mode = WAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS users (
-        name TEXT PRIMARY KEY, role TEXT NOT NULL, hash TEXT NOT NULL, created_at INTEGER NOT NULL, changed_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS audit (
-        seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, user TEXT NOT NULL, workstation TEXT NOT NULL, action TEXT NOT NULL,
-        target TEXT NOT NULL, old_value TEXT, new_value TEXT, comment TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS audit_ts ON audit (ts);
-    `);
-    this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
-    this.lastSeq = last?.seq ?? 0;
-    this.lastHash = last?.hash ?? GENESIS;
+  /** `file` null: in memory, on this thread (review mode, tests). `worker` null: on this thread. */
+  constructor(file: string | null, worker: WorkerLocation | null = null) {
+    this.client = new StoreClient({ service: 'security', options: { file }, worker: file === null ? null : worker, factory: securityService });
   }
 
-  close(): void {
-    this.db.close();
+  /** Resolves once the file is open; rejects with the reason it cannot be used (another kind, a newer version, damaged). */
+  opened(): Promise<void> {
+    return this.client.call('open');
   }
 
-  // ---- users ----
-
-  userCount(): number {
-    return this.db.prepare('SELECT COUNT(*) FROM users').pluck().get() as number;
+  close(): Promise<void> {
+    return this.client.close();
   }
 
-  user(name: string): (UserInfo & { hash: string }) | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as UserRow | undefined;
-    return row && { ...toUser(row), hash: row.hash };
+  userCount(): Promise<number> {
+    return this.client.call('userCount');
   }
 
-  users(): UserInfo[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY name').all() as UserRow[]).map(toUser);
+  user(name: string): Promise<(UserInfo & { hash: string }) | undefined> {
+    return this.client.call('user', { name });
   }
 
-  addUser(name: string, role: Role, hash: string, now: number): UserInfo {
-    this.db.prepare('INSERT INTO users (name, role, hash, created_at, changed_at) VALUES (?, ?, ?, ?, ?)').run(name, role, hash, now, now);
-    return { name, role, createdAt: now, changedAt: now };
+  users(): Promise<UserInfo[]> {
+    return this.client.call('users');
   }
 
-  setRole(name: string, role: Role, now: number): void {
-    this.db.prepare('UPDATE users SET role = ?, changed_at = ? WHERE name = ?').run(role, now, name);
+  administrators(): Promise<number> {
+    return this.client.call('administrators');
   }
 
-  setHash(name: string, hash: string, now: number): void {
-    this.db.prepare('UPDATE users SET hash = ?, changed_at = ? WHERE name = ?').run(hash, now, name);
+  addUser(name: string, role: Role, hash: string, now: number): Promise<UserInfo> {
+    return this.client.call('addUser', { name, role, hash, now });
   }
 
-  removeUser(name: string): void {
-    this.db.prepare('DELETE FROM users WHERE name = ?').run(name);
+  setRole(name: string, role: Role, now: number): Promise<void> {
+    return this.client.call('setRole', { name, role, now });
   }
 
-  administrators(): number {
-    return this.db.prepare("SELECT COUNT(*) FROM users WHERE role = 'administrator'").pluck().get() as number;
+  setHash(name: string, hash: string, now: number): Promise<void> {
+    return this.client.call('setHash', { name, hash, now });
   }
 
-  // ---- audit trail ----
-
-  appendAudit(entry: NewAuditEntry): AuditEntry {
-    const seq = this.lastSeq + 1;
-    const prevHash = this.lastHash;
-    const hash = chainHash(prevHash, seq, entry);
-    this.db
-      .prepare('INSERT INTO audit (seq, ts, user, workstation, action, target, old_value, new_value, comment, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)')
-      .run(seq, entry.ts, entry.user, entry.workstation, entry.action, entry.target, entry.oldValue, entry.newValue, entry.comment, prevHash, hash);
-    this.lastSeq = seq;
-    this.lastHash = hash;
-    return { seq, ...entry, prevHash, hash };
+  removeUser(name: string): Promise<void> {
+    return this.client.call('removeUser', { name });
   }
 
-  queryAudit(query: AuditQuery): { entries: AuditEntry[]; truncated: boolean } {
-    const where = ['ts >= ?', 'ts <= ?'];
-    const args: unknown[] = [query.from, query.to];
-    if (query.user) {
-      where.push('user = ?');
-      args.push(query.user);
-    }
-    if (query.action) {
-      where.push('action = ?');
-      args.push(query.action);
-    }
-    if (query.search) {
-      const like = `%${query.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push("(target LIKE ? ESCAPE '\\' OR comment LIKE ? ESCAPE '\\' OR new_value LIKE ? ESCAPE '\\' OR old_value LIKE ? ESCAPE '\\')");
-      args.push(like, like, like, like);
-    }
-    const rows = this.db.prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args, query.limit + 1) as AuditRow[];
-    return { entries: rows.slice(0, query.limit).map(toAudit), truncated: rows.length > query.limit };
+  /** Appends to the chain; resolves with the entry (its seq and hash) once committed. */
+  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+    return this.client.call('appendAudit', entry);
   }
 
-  verifyAudit(): AuditVerification & { head: string } {
-    let prev = GENESIS;
-    let expectedSeq = 1;
-    let count = 0;
-    for (const row of this.db.prepare('SELECT * FROM audit ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-      count++;
-      const broken = (problem: string) => ({ ok: false, entries: count, brokenAt: row.seq, problem, head: prev });
-      if (row.seq !== expectedSeq) return broken(`entry ${expectedSeq} is missing (the next is ${row.seq})`);
-      if (row.prev_hash !== prev) return broken(`entry ${row.seq} does not follow entry ${row.seq - 1} (an entry before it was changed or removed)`);
-      const entry = toAudit(row);
-      if (chainHash(prev, row.seq, entry) !== row.hash) return broken(`entry ${row.seq} was changed after it was written`);
-      prev = row.hash;
-      expectedSeq++;
-    }
-    return { ok: true, entries: count, brokenAt: null, problem: null, head: prev };
+  queryAudit(query: AuditQuery): Promise<{ entries: AuditEntry[]; truncated: boolean }> {
+    return this.client.call('queryAudit', query);
   }
-}
 
-function chainHash(prevHash: string, seq: number, entry: NewAuditEntry): string {
-  const fields = [seq, entry.ts, entry.user, entry.workstation, entry.action, entry.target, entry.oldValue, entry.newValue, entry.comment];
-  return createHash('sha256').update(prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
-}
-
-function toUser(row: UserRow): UserInfo {
-  return { name: row.name, role: row.role, createdAt: row.created_at, changedAt: row.changed_at };
-}
-
-function toAudit(row: AuditRow): AuditEntry {
-  return {
-    seq: row.seq,
-    ts: row.ts,
-    user: row.user,
-    workstation: row.workstation,
-    action: row.action,
-    target: row.target,
-    oldValue: row.old_value,
-    newValue: row.new_value,
-    comment: row.comment,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  verifyAudit(): Promise<AuditVerification & { head: string }> {
+    return this.client.call('verifyAudit');
+  }
 }

@@ -35,12 +35,11 @@
 // not be opened at first and opens later, what waited in memory is renumbered
 // after the file's own messages (they are older); that waits until the uplink
 // has acked whatever it peeked from memory, so the numbers it holds stay true.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openStore, setMaxPageCount, StoreFileError } from '../storage/openStore';
 import { describeSqliteError } from '../storage/sqliteProblem';
+import { QUEUE_KIND } from './queueSchema/index';
 
-const SCHEMA_VERSION = 1;
 const WHAT = "the uplink's store-and-forward queue";
 /** Oldest disk rows read at a time when the size policy drops from the file. */
 const FRONT_ROWS = 2048;
@@ -236,7 +235,7 @@ export class StoreForwardQueue {
 
   /** For tests: changes the page cap of the open file. */
   setMaxPageCount(pages: number): void {
-    this.db?.pragma(`max_page_count = ${Math.floor(pages)}`);
+    if (this.db) setMaxPageCount(this.db, pages);
   }
 
   /** Writes what is in memory and closes the file; what the disk refuses now is lost (the status says why). */
@@ -253,24 +252,8 @@ export class StoreForwardQueue {
   private attach(): boolean {
     let db: Database.Database | null = null;
     try {
-      mkdirSync(dirname(this.options.file), { recursive: true });
-      db = new Database(this.options.file, { timeout: 1000 });
-      const version = db.pragma('user_version', { simple: true }) as number;
-      if (version > SCHEMA_VERSION) {
-        throw new StoreForwardError(
-          `${this.options.file} was written by a newer version (queue schema ${version}, this build reads ${SCHEMA_VERSION}); it is left untouched`,
-        );
-      }
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      if (this.options.maxPageCount !== undefined) db.pragma(`max_page_count = ${this.options.maxPageCount}`);
-      db.exec(`
-        CREATE TABLE IF NOT EXISTS messages (
-          seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, qos INTEGER NOT NULL, size INTEGER NOT NULL,
-          topic TEXT NOT NULL, payload BLOB NOT NULL);
-        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;
-      `);
-      if (version < SCHEMA_VERSION) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      // The shared opener: file kind, pragmas (WAL, NORMAL, 1 s busy timeout) and the numbered migrations.
+      db = openStore(this.options.file, QUEUE_KIND, { maxPageCount: this.options.maxPageCount, busyTimeoutMs: 1000 });
       const meta = new Map(db.prepare('SELECT key, value FROM meta').raw().all() as [string, number | null][]);
       const [min, max] = db.prepare('SELECT MIN(seq), MAX(seq) FROM messages').raw().get() as [number | null, number | null];
       let count = 0;
@@ -543,7 +526,7 @@ export class StoreForwardQueue {
   }
 
   private fail(error: unknown): void {
-    this.problem = error instanceof StoreForwardError ? error.message : describeSqliteError(this.options.file, WHAT, error);
+    this.problem = error instanceof StoreForwardError || error instanceof StoreFileError ? error.message : describeSqliteError(this.options.file, WHAT, error);
     this.retryLater();
   }
 

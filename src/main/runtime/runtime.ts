@@ -75,7 +75,8 @@ function sameJson(a: unknown, b: unknown): boolean {
 
 /** Whether a tag's definition is unchanged (its parsed address follows from the rest). */
 function sameDefinition(a: TagDefinition, b: TagDefinition): boolean {
-  return sameJson({ ...a, parsedAddress: undefined }, { ...b, parsedAddress: undefined });
+  // The checker hands an untouched entry's definition on as the same object.
+  return a === b || sameJson({ ...a, parsedAddress: undefined }, { ...b, parsedAddress: undefined });
 }
 
 export class Runtime implements RuntimeParts, EventRuntime {
@@ -233,7 +234,7 @@ export class Runtime implements RuntimeParts, EventRuntime {
   applyChanges(changes: ChangeSet): Promise<ChangeSummary> {
     const run = this.changing.catch(() => undefined).then(() => {
       if (this.options.review || !this.current.source) throw new Error('this runtime cannot change: it is an offline review');
-      return this.reconfigure(changedProject(this.current.source, changes));
+      return this.reconfigure(changedProject(this.current, changes));
     });
     this.changing = run;
     return run;

@@ -50,7 +50,9 @@ interface Applied<T> {
  * The project as it would be after `changes`; throws a ChangeSetError with
  * every problem, and changes nothing, when any part is invalid.
  */
-export function changedProject(source: ProjectFile, changes: ChangeSet): Project {
+export function changedProject(current: Project, changes: ChangeSet): Project {
+  const { source } = current;
+  if (!source) throw new Error('a project without its file (an offline review) takes no changes');
   const problems: ChangeProblem[] = [];
   const devices = applyList('devices', source.devices, changes.devices, deviceSchema, (device) => device.name, problems);
   const tags = applyList('tags', source.tags, changes.tags, tagSchema, (tag) => tag.path, problems);
@@ -61,7 +63,7 @@ export function changedProject(source: ProjectFile, changes: ChangeSet): Project
     const origins = list === 'devices' ? devices.origins : list === 'tags' ? tags.origins : null;
     const origin = origins && typeof index === 'number' ? origins[index] : undefined;
     problems.push({ path: formatPath(origin ? [...origin, ...rest] : path), message });
-  });
+  }, current);
   if (problems.length > 0) throw new ChangeSetError(problems);
   return project;
 }

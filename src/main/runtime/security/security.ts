@@ -188,6 +188,8 @@ export class Security {
     if (caller.token !== null) this.end(caller.token);
     const session = this.open(stored.name, stored.role, now);
     await this.audit({ ...caller, user: stored.name }, 'auth.login', stored.name, null, stored.role, null);
+    // Again once the entry is committed: a window's transport records its new token only when this answer reaches it.
+    this.changed();
     return { token: session.token, role: session.role, expiresAt: session.expiresAt };
   }
 
@@ -210,6 +212,7 @@ export class Security {
     await this.addUser(user, 'administrator', password, { ...caller, user });
     const session = this.open(user, 'administrator', this.now());
     await this.audit({ ...caller, user }, 'auth.setup', user, null, 'administrator', 'the first administrator');
+    this.changed(); // as after a login: the window learns its token with this answer
     return { token: session.token, role: session.role, expiresAt: session.expiresAt };
   }
 

@@ -15,7 +15,7 @@ import { parseModbusAddress, type ModbusAddress } from '../runtime/drivers/modbu
 import { ModbusTcpServer } from './modbusTcpServer';
 import { Plant } from './plant';
 import { RegisterBank } from './registerBank';
-import { defineDemoAreas, SIGNALS, type SignalDef } from './signals';
+import { defineDemoAreas, SIGNALS, type SignalDef, type SignalValue } from './signals';
 
 export interface DemoPlantOptions {
   readonly host: string;
@@ -59,17 +59,16 @@ const INTEGER_LIMITS: Partial<Record<ModbusAddress['type'], readonly [number, nu
 };
 
 /** Engineering value → what the register holds: counts are rounded and kept inside the type. */
-function toRaw(bound: BoundSignal, value: number | boolean): TagScalar {
-  if (typeof value === 'boolean') return value;
+function toRaw(bound: BoundSignal, value: SignalValue): TagScalar {
+  if (typeof value === 'boolean' || typeof value === 'string') return value;
   const limits = INTEGER_LIMITS[bound.address.type];
   if (!limits) return value;
   const raw = Math.round(value * (bound.def.rawPerUnit ?? 1));
   return Math.min(limits[1], Math.max(limits[0], raw));
 }
 
-function fromRaw(bound: BoundSignal, raw: TagScalar): number | boolean {
-  if (typeof raw === 'string') throw new RangeError(`${bound.def.name} takes a number, not text`);
-  return typeof raw === 'boolean' ? raw : raw / (bound.def.rawPerUnit ?? 1);
+function fromRaw(bound: BoundSignal, raw: TagScalar): SignalValue {
+  return typeof raw === 'number' ? raw / (bound.def.rawPerUnit ?? 1) : raw;
 }
 
 /** The signals faults apply to: the analog sensors (every one takes both signal faults). */

@@ -161,6 +161,7 @@ export class Plant {
     hornSilenced: false,
     horn: false,
     heartbeat: 0, // uint16, +1 per PLC scan (sub-step)
+    batch: 'B-2026-0417', // the batch code an operator sets at a product change
   };
 
   readonly pid = new Pid();
@@ -184,6 +185,13 @@ export class Plant {
   setValveCommand(percent: number): void {
     if (Number.isFinite(percent)) this.tank.valveCommand = clamp(percent, 0, 100);
   }
+  /** A new batch code; a PLC string of 16 characters keeps only what fits (whole characters). */
+  setBatch(code: string): void {
+    let kept = code;
+    while (new TextEncoder().encode(kept).length > 16) kept = kept.slice(0, -1);
+    this.line.batch = kept;
+  }
+
   setPumpStart(on: boolean): void {
     this.pump.startCommand = on;
   }

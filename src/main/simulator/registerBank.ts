@@ -9,7 +9,7 @@
 // (`HR:100:float32`, `IR:20:int32:CDAB`, `HR:7.3`, `CO:0`).
 import type { TagScalar } from '../../shared/types';
 import { isBitArea, parseModbusAddress, type ModbusAddress, type ModbusArea } from '../runtime/drivers/modbus/address';
-import { decodeRegisters, encodeRegisters, setRegisterBit } from '../runtime/drivers/modbus/codec';
+import { decodeRegisters, encodeRegisters, encodeText, setRegisterBit } from '../runtime/drivers/modbus/codec';
 
 export const AREA_SIZE = 65536;
 
@@ -113,7 +113,13 @@ export class RegisterBank {
       regs[a.offset] = setRegisterBit(regs[a.offset]!, a.bit, value === true || value === 1);
       return;
     }
-    if (typeof value !== 'number') throw new TypeError(`${a.area}:${a.offset} holds a ${a.type}, not a boolean`);
+    if (a.type === 'string') {
+      if (typeof value !== 'string') throw new TypeError(`${a.area}:${a.offset} holds text, not ${String(value)}`);
+      const words = encodeText(value, a);
+      for (let i = 0; i < words.length; i++) regs[a.offset + i] = words[i]!;
+      return;
+    }
+    if (typeof value !== 'number') throw new TypeError(`${a.area}:${a.offset} holds a ${a.type}, not ${typeof value === 'string' ? 'text' : 'a boolean'}`);
     const words = encodeRegisters(value, a);
     for (let i = 0; i < words.length; i++) regs[a.offset + i] = words[i]!;
   }

@@ -9,6 +9,7 @@
 //
 //   IR 0..39           measurements as counts, counters
 //   HR 0..49           measurements as floats, status word, setpoints/commands
+//   HR 50..57          the batch code, 16 characters of text
 //   HR 60..69, 71..79  two signals either side of HR 70, which is undefined on
 //                      purpose: a client reading 65..75 in one block gets
 //                      exception 2 and must split the block
@@ -31,13 +32,17 @@ export interface SignalDef {
   readonly range?: readonly [number, number];
   /** What the register reports under an `out_of_range` fault, in engineering units; absent: fault not possible. */
   readonly outOfRange?: number;
-  readonly read: (plant: Plant) => number | boolean;
+  readonly read: (plant: Plant) => SignalValue;
   /** Present for setpoints and commands a client may write. */
-  readonly write?: (plant: Plant, value: number | boolean) => void;
+  readonly write?: (plant: Plant, value: SignalValue) => void;
 }
 
-const num = (value: number | boolean): number => (typeof value === 'number' ? value : value ? 1 : 0);
-const bool = (value: number | boolean): boolean => value === true || (typeof value === 'number' && value !== 0);
+/** What a signal holds: a number, a switch, or text (the batch code). */
+export type SignalValue = number | boolean | string;
+
+const num = (value: SignalValue): number => (typeof value === 'number' ? value : value === true ? 1 : 0);
+const bool = (value: SignalValue): boolean => value === true || (typeof value === 'number' && value !== 0);
+const text = (value: SignalValue): string => (typeof value === 'string' ? value : String(value));
 
 export const SIGNALS: readonly SignalDef[] = [
   // ── Input registers: measurements in counts ──
@@ -259,6 +264,17 @@ export const SIGNALS: readonly SignalDef[] = [
     write: (p, v) => p.setTi(num(v)),
   },
 
+  // ── Text ──
+  {
+    name: 'line.batch',
+    address: 'HR:50:string:16',
+    tagPath: 'Plant/Line/Batch',
+    units: '',
+    description: 'Batch code of the product on the line (16 characters)',
+    read: (p) => p.line.batch,
+    write: (p, v) => p.setBatch(text(v)),
+  },
+
   // ── Either side of the hole at HR 70 ──
   {
     name: 'line.rate',
@@ -345,7 +361,7 @@ export const SIGNALS: readonly SignalDef[] = [
 export function defineDemoAreas(bank: RegisterBank): void {
   bank
     .define('IR', 0, 40)
-    .define('HR', 0, 50)
+    .define('HR', 0, 58) // 0..49, and the batch code at 50..57
     .define('HR', 60, 10) // 60..69
     .define('HR', 71, 9) // 71..79: HR 70 stays undefined
     .define('HR', 1000, 9000) // 1000..9999

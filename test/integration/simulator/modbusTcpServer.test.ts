@@ -186,7 +186,7 @@ describe('RegisterBank', () => {
     expect(bank.isDefined('HR', 1000, 9000)).toBe(true);
     expect(bank.isDefined('HR', 1000, 9001)).toBe(false);
     expect(bank.definedRanges('HR')).toEqual([
-      [0, 50],
+      [0, 58], // 0..49 and the batch code at 50..57
       [60, 10],
       [71, 9],
       [1000, 9000],

@@ -119,5 +119,7 @@ export class ChangeFanout {
 }
 
 function changeOf(tag: EngineTag): TagChange {
-  return { path: tag.def.path, value: tag.value, quality: tag.quality, ts: tag.ts };
+  return tag.serverTs === undefined
+    ? { path: tag.def.path, value: tag.value, quality: tag.quality, ts: tag.ts }
+    : { path: tag.def.path, value: tag.value, quality: tag.quality, ts: tag.ts, serverTs: tag.serverTs };
 }

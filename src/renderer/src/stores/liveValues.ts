@@ -33,7 +33,7 @@ export class LiveValueCache {
   seed(tags: readonly TagInfo[]): void {
     for (const tag of tags) {
       if (this.values.has(tag.path)) continue;
-      const value: TagValue = { value: tag.value, quality: tag.quality, ts: tag.ts };
+      const value: TagValue = tag.serverTs === undefined ? { value: tag.value, quality: tag.quality, ts: tag.ts } : { value: tag.value, quality: tag.quality, ts: tag.ts, serverTs: tag.serverTs };
       this.values.set(tag.path, value);
       const set = this.listeners.get(tag.path);
       if (set) for (const listener of set) listener(value);

@@ -35,10 +35,20 @@ export function qualityView(quality: Quality): QualityView {
   const { status, reason } = quality;
   const statusText = STATUS_TEXT[status];
   const text = status === 'good' || reason === undefined ? statusText : REASON_TEXT[reason];
+  const title = reason === undefined ? statusText : `${statusText} — ${REASON_TEXT[reason]}`;
   return {
     status,
     symbol: STATUS_SYMBOL[status],
     text,
-    title: reason === undefined ? statusText : `${statusText} — ${REASON_TEXT[reason]}`,
+    title: quality.code ? `${title} (${codeText(quality)})` : title,
   };
+}
+
+/** The protocol's own code as the vendor's manual names it: "Modbus illegal data address, 2"; '' when there is none. */
+export function codeText(quality: Quality): string {
+  const { code } = quality;
+  if (!code) return '';
+  // OPC UA codes read best in hex (0x80340000); small codes (Modbus, ADS) in decimal.
+  const number = code.value > 0xffff ? `0x${code.value.toString(16).toUpperCase().padStart(8, '0')}` : String(code.value);
+  return `${code.name}, ${number}`;
 }

@@ -5,6 +5,8 @@
 //   IR:20:int32:CDAB  input registers 20-21, low word first
 //   HR:7.3            bit 3 (0 = least significant) of holding register 7
 //   CO:0  DI:12       a coil, a discrete input (always bool)
+//   HR:200:string:20  20 characters (bytes) in registers 200-209, first character in the high byte
+//   HR:200:string:20:BADC  the same with the two characters of each register swapped
 //
 // OFFSET is the 0-based protocol address, as it goes on the wire.
 import type { TagDataType } from '../../../../shared/types';
@@ -22,7 +24,12 @@ export interface ModbusAddress {
   readonly order: WordOrder;
   /** Registers (HR/IR) or bits (CO/DI) the value occupies. */
   readonly length: number;
+  /** A string's size in bytes (characters of ASCII text); two to a register. */
+  readonly chars?: number;
 }
+
+/** The longest string a Modbus tag may hold: a whole read (125 registers). */
+export const MAX_STRING_CHARS = 250;
 
 export const MAX_OFFSET = 65535;
 const AREAS: readonly ModbusArea[] = ['HR', 'IR', 'CO', 'DI'];
@@ -51,6 +58,7 @@ export function isWritableArea(area: ModbusArea): boolean {
 
 export function parseModbusAddress(text: string): ModbusAddress {
   const parts = text.trim().split(':');
+  if (parts[2]?.toLowerCase() === 'string') return parseStringAddress(text, parts);
   if (parts.length < 2 || parts.length > 4) {
     throw new AddressError(`"${text}" is not AREA:OFFSET[.BIT][:TYPE[:ORDER]] (for example HR:100:float32)`);
   }
@@ -95,4 +103,25 @@ export function parseModbusAddress(text: string): ModbusAddress {
     throw new AddressError(`${type} at offset ${offset} needs ${length} registers and runs past ${MAX_OFFSET}`);
   }
   return bit === undefined ? { area, offset, type, order, length } : { area, offset, bit, type, order, length };
+}
+
+/** `AREA:OFFSET:string:CHARS[:ORDER]`: text in registers, two bytes to a register, NUL-padded. */
+function parseStringAddress(text: string, parts: readonly string[]): ModbusAddress {
+  if (parts.length < 4 || parts.length > 5) {
+    throw new AddressError(`"${text}" is not AREA:OFFSET:string:CHARS[:ORDER] (for example HR:200:string:20)`);
+  }
+  const [areaText, offsetText, , charsText, orderText] = parts as [string, string, string, string, string?];
+  const area = areaText.toUpperCase() as ModbusArea;
+  if (area !== 'HR' && area !== 'IR') throw new AddressError(`a string lives in registers (HR or IR), not in ${areaText}`);
+  if (!/^\d+$/.test(offsetText)) throw new AddressError(`offset "${offsetText}" is not a number (0..${MAX_OFFSET})`);
+  const offset = Number(offsetText);
+  if (!/^\d+$/.test(charsText) || Number(charsText) < 1 || Number(charsText) > MAX_STRING_CHARS) {
+    throw new AddressError(`a string's length "${charsText}" is not a number of characters from 1 to ${MAX_STRING_CHARS}`);
+  }
+  const chars = Number(charsText);
+  const order = (orderText?.toUpperCase() ?? 'ABCD') as WordOrder;
+  if (order !== 'ABCD' && order !== 'BADC') throw new AddressError(`a string's order is ABCD (first character in the high byte) or BADC (swapped), not "${orderText}"`);
+  const length = Math.ceil(chars / 2);
+  if (offset + length - 1 > MAX_OFFSET) throw new AddressError(`a string of ${chars} characters at offset ${offset} runs past ${MAX_OFFSET}`);
+  return { area, offset, type: 'string', order, length, chars };
 }

@@ -37,6 +37,7 @@ function storeRegisters(count: number, order: WordOrder): number[] {
 /** Decodes a register value starting at `regs[start]`. */
 export function decodeRegisters(regs: ArrayLike<number>, start: number, address: ModbusAddress): TagScalar {
   if (address.bit !== undefined) return ((regs[start]! >> address.bit) & 1) === 1;
+  if (address.type === 'string') return decodeText(regs, start, address);
   loadRegisters(regs, start, address.length, address.order);
   return readScratch(address.type);
 }
@@ -126,4 +127,34 @@ export function encodeRegisters(value: number, address: ModbusAddress): number[]
 
 export function setRegisterBit(register: number, bit: number, on: boolean): number {
   return on ? (register | (1 << bit)) & 0xffff : register & ~(1 << bit) & 0xffff;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** A string from registers: bytes in order (swapped in each register for BADC), up to the first NUL. */
+function decodeText(regs: ArrayLike<number>, start: number, address: ModbusAddress): string {
+  const chars = address.chars ?? address.length * 2;
+  const bytes = new Uint8Array(chars);
+  const swap = address.order === 'BADC';
+  for (let i = 0; i < chars; i++) {
+    const word = regs[start + (i >> 1)]! & 0xffff;
+    const high = (i & 1) === 0;
+    bytes[i] = high !== swap ? word >> 8 : word & 0xff;
+  }
+  const end = bytes.indexOf(0);
+  return utf8.decode(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
+/** A string into registers, NUL-padded; a RangeError when it does not fit. */
+export function encodeText(text: string, address: ModbusAddress): number[] {
+  const chars = address.chars ?? address.length * 2;
+  const bytes = new TextEncoder().encode(text);
+  if (bytes.length > chars) throw new RangeError(`"${text}" is ${bytes.length} bytes; the tag holds ${chars}`);
+  const swap = address.order === 'BADC';
+  const out = new Array<number>(address.length).fill(0);
+  bytes.forEach((byte, i) => {
+    const high = (i & 1) === 0;
+    out[i >> 1] = out[i >> 1]! | (high !== swap ? byte << 8 : byte);
+  });
+  return out;
 }

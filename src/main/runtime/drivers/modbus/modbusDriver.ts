@@ -6,7 +6,7 @@ import { qualityOf } from '../../tags/plausibility';
 import { DeviceError, type BindFailure, type Driver, type DriverSink, type DriverTag, type DeviceReading } from '../driver';
 import { qualityOfReading } from '../values';
 import { isBitArea, type ModbusAddress } from './address';
-import { decodeRegisters, encodeRegisters, setRegisterBit } from './codec';
+import { decodeRegisters, encodeRegisters, encodeText, setRegisterBit } from './codec';
 import { timeoutOf, type ModbusDeviceConfig } from './config';
 import { describeException, exceptionCode } from './exceptions';
 import { LinkError, modbusExceptionCode, messageOf, ProtocolError, TimeoutError, type LineState, type ModbusClient, type ModbusLine } from './line';
@@ -144,7 +144,8 @@ export class ModbusDriver implements Driver {
     if (!address) throw new DeviceError(`tag ${id} is not on ${this.name}`);
     const { singleWrites } = this.config;
     // Encoded before queueing: a value that does not fit is the caller's error (RangeError), not the link's.
-    const registers = address.area === 'CO' || address.bit !== undefined ? [] : encodeRegisters(toNumber(raw), address);
+    const registers =
+      address.area === 'CO' || address.bit !== undefined ? [] : address.type === 'string' ? encodeText(textOf(raw), address) : encodeRegisters(toNumber(raw), address);
     this.counters.requests++;
     try {
       await this.line.run(this.config.unitId, this.timeoutMs, 'write', async (client) => {
@@ -357,6 +358,11 @@ async function readRaw(client: ModbusClient, block: Block): Promise<ArrayLike<nu
 
 function toBool(raw: TagScalar): boolean {
   return typeof raw === 'boolean' ? raw : raw !== 0;
+}
+
+function textOf(raw: TagScalar): string {
+  if (typeof raw !== 'string') throw new RangeError(`a string register takes text, not ${String(raw)}`);
+  return raw;
 }
 
 function toNumber(raw: TagScalar): number {

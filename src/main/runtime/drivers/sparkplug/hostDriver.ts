@@ -309,10 +309,12 @@ export class SparkplugHostDriver implements Driver {
     const serverTs = fallbackTs === undefined ? undefined : Number(fallbackTs);
     const ts = Number(metric.timestamp ?? fallbackTs ?? Date.now());
     const value = metric.isNull ? null : fromWire(datatype, metric.value);
-    const quality = metric.isNull ? qualityOf('bad', 'sensor_failure') : qualityOfMetric(metric);
+    // A null value says the source has none: its own Quality says why, where the publisher sent one.
+    const quality = metric.isNull && !hasQuality(metric) ? qualityOf('bad', 'sensor_failure') : qualityOfMetric(metric);
     const scalar = toScalar(value);
     for (const id of ids) {
-      if (scalar === undefined) this.sink.reading(id, null, CONFIG_ERROR, ts, serverTs);
+      if (metric.isNull) this.sink.reading(id, null, quality, ts, serverTs);
+      else if (scalar === undefined) this.sink.reading(id, null, CONFIG_ERROR, ts, serverTs);
       else this.sink.reading(id, scalar, qualityOfReading(this.tagType.get(id) ?? 'float64', scalar, quality), ts, serverTs);
     }
   }
@@ -374,10 +376,16 @@ function metricValue(payload: Payload, name: string): Metric['value'] | undefine
   return payload.metrics.find((metric) => metric.name === name)?.value;
 }
 
+function hasQuality(metric: Metric): boolean {
+  return metric.properties?.keys.includes('Quality') === true;
+}
+
 /** Our quality, and the "Quality" property's OPC DA code beside it when the value is not Good. */
 function qualityOfMetric(metric: Metric): Quality {
-  const { status, reason, code } = qualityFromProperties(metric.properties);
+  const { status, reason, code, protocolCode } = qualityFromProperties(metric.properties);
   const quality = qualityOf(status, reason);
+  // The device's own code when the edge node passed it on; else the OPC DA number, for a value that is not Good.
+  if (protocolCode) return Object.freeze({ ...quality, code: protocolCode });
   return status === 'good' || code === undefined ? quality : Object.freeze({ ...quality, code: { value: code, name: `OPC DA quality ${code}` } });
 }
 

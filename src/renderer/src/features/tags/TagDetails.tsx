@@ -3,6 +3,7 @@
 import { useHmi, writeGate } from '../../stores';
 import { formatTime, formatValue } from '../../ui/format';
 import { QualityMark } from '../../ui/QualityMark';
+import { codeText } from '../../ui/quality';
 import { Ne107Cell } from './Ne107Cell';
 import { useLiveValue } from './useLiveValue';
 
@@ -40,8 +41,22 @@ export function TagDetails() {
         <dd>
           <Ne107Cell path={tag.path} wide />
         </dd>
+        {value.quality.code && (
+          <>
+            <dt>Device code</dt>
+            <dd className="mono" data-testid="details-code">
+              {codeText(value.quality)}
+            </dd>
+          </>
+        )}
         <dt>Time</dt>
         <dd className="num">{formatTime(value.ts)}</dd>
+        {value.serverTs !== undefined && (
+          <>
+            <dt>Server time</dt>
+            <dd className="num">{formatTime(value.serverTs)}</dd>
+          </>
+        )}
         <dt>Source</dt>
         <dd className="mono">
           {tag.device} · {tag.address}

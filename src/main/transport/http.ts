@@ -9,7 +9,7 @@
 //
 // Every request and WebSocket upgrade must name this server in its Host
 // header (hosts.ts: the defence against DNS rebinding), before anything else
-// is looked at. POST requires Content-Type: application/json, and
+// is looked at. POST requires Content-Type: application/json (UTF-8), and
 // neither a POST nor the WebSocket may come from a page of another origin, so
 // a web page elsewhere cannot drive the runtime through the user's browser.
 import { createReadStream, statSync } from 'node:fs';
@@ -206,10 +206,9 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
       sendJson(res, crossOrigin.status, { error: { kind: crossOrigin.kind, message: crossOrigin.message } });
       return;
     }
-    // The media type, whatever its case and parameters (`Application/JSON; charset=utf-8`), and nothing longer (`application/jsonx`).
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') {
-      sendJson(res, 415, { error: { kind: 'invalid_request', message: 'Content-Type must be application/json' } });
+    const unsupported = contentTypeProblem(req.headers['content-type']);
+    if (unsupported !== null) {
+      sendJson(res, 415, { error: { kind: 'invalid_request', message: unsupported } });
       return;
     }
     let body: unknown;
@@ -237,6 +236,28 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
     return;
   }
   serveStatic(options.staticDir, url.pathname, res);
+}
+
+/**
+ * What is wrong with a request's Content-Type, or null. The media type is
+ * application/json whatever its case (`Application/JSON`), and nothing longer
+ * (`application/jsonx`); a charset, if given, is UTF-8 (`utf-8`, `UTF8`,
+ * quoted or not), since the body is read as UTF-8 and JSON is UTF-8
+ * (RFC 8259): a body declared as Latin-1 would be read wrong, so it is
+ * refused rather than guessed at. Other parameters are ignored.
+ */
+export function contentTypeProblem(header: string | undefined): string | null {
+  const [type, ...parameters] = (header ?? '').split(';');
+  if (type!.trim().toLowerCase() !== 'application/json') return 'Content-Type must be application/json';
+  for (const parameter of parameters) {
+    const equals = parameter.indexOf('=');
+    if (equals < 0 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
+    const charset = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (!['utf-8', 'utf8'].includes(charset.toLowerCase())) {
+      return `Content-Type charset ${shown(charset)} is not supported: the API takes JSON in UTF-8 (charset=utf-8, or no charset)`;
+    }
+  }
+  return null;
 }
 
 /** A login (or the first administrator) sets the session cookie; a logout clears it. */

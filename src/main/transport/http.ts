@@ -111,10 +111,24 @@ export function createHttpTransport(options: HttpTransportOptions): Server {
     const caller = callerOf(req);
     wss.handleUpgrade(req, socket, head, (ws) => serveEvents(ws, (send) => options.openEvents(send, caller)));
   });
-  server.on('close', () => {
+  // A WebSocket is a connection of the server's until it ends, so `close()`
+  // would wait for every client that is still watching (and 'close', where
+  // they used to be ended, would never come): closing the server ends them
+  // first, and so does closeAllConnections(), which knows only HTTP requests.
+  const endClients = () => {
     for (const client of wss.clients) client.terminate();
+  };
+  const closeServer = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void) => {
+    endClients();
     wss.close();
-  });
+    return closeServer(callback);
+  };
+  const closeAllConnections = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    endClients();
+    closeAllConnections();
+  };
   return server;
 }
 

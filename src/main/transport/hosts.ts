@@ -67,6 +67,7 @@ export function hostNameOf(header: string): string | null {
 export function parseAllowedHost(value: string): string {
   const host = normalizeHostName(value);
   if (isIP(host) !== 0) return host;
+  if (host.includes('/')) throw new Error(`--allow-host "${value}" is not a host name or an IP address: give the name alone, not a URL`);
   if (host.includes(':')) throw new Error(`--allow-host "${value}": give the name alone, without a port (any port is accepted)`);
   if (host.includes('*')) throw new Error(`--allow-host "${value}": wildcards are not accepted; give each name`);
   if (!HOST_NAME.test(host)) throw new Error(`--allow-host "${value}" is not a host name or an IP address`);

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['modbusPlanner.ts', 'modbusThroughput.ts', 'tagChanges.ts', 'tagsMemory.ts', 'serveFirstValue.ts', 'historianCodec.ts', 'historian.ts', 'trendRender.ts', 'alarmEvaluations.ts', 'alarmFlood.ts', 'uplink.ts', 'projectLoad.ts', 'tagsAdd.ts', 'loopLag.ts'];
+const BENCHES = ['modbusPlanner.ts', 'modbusThroughput.ts', 'tagChanges.ts', 'tagsMemory.ts', 'serveFirstValue.ts', 'historianCodec.ts', 'historian.ts', 'trendRender.ts', 'alarmEvaluations.ts', 'alarmFlood.ts', 'uplink.ts', 'projectLoad.ts', 'tagsAdd.ts', 'loopLag.ts', 'serveClients.ts'];
 const only = process.argv.slice(2);
 let failed = false;
 

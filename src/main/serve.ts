@@ -2,7 +2,7 @@
 // HTTP + WebSocket on 127.0.0.1. How an edge box or a thin client uses the
 // product, and how the end-to-end tests drive the real UI.
 //
-//   node out/main/serve.js [--project FILE] [--port N] [--host ADDR] [--data DIR]
+//   node out/main/serve.js [--project FILE] [--port N] [--host ADDR] [--allow-host NAME]… [--data DIR]
 //   node out/main/serve.js --review HISTORIAN.db [--port N]
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -12,16 +12,22 @@ import { ReviewError } from './runtime/historian/reviewFile';
 import { defaultDataDir, demoProjectFile, rendererDir } from './paths';
 import { ProjectError } from './runtime/project/load';
 import { dispatchFor } from './transport/dispatch';
+import { parseAllowedHost } from './transport/hosts';
 import { createHttpTransport } from './transport/http';
 
 export const DEFAULT_PORT = 8700;
 
-const USAGE = `usage: npm run serve -- [--project FILE] [--port N] [--host ADDR] [--data DIR]
-       npm run serve -- --review HISTORIAN.db [--port N] [--host ADDR]
+const USAGE = `usage: npm run serve -- [--project FILE] [--port N] [--host ADDR] [--allow-host NAME]... [--data DIR]
+       npm run serve -- --review HISTORIAN.db [--port N] [--host ADDR] [--allow-host NAME]...
   --project FILE  project file (YAML or JSON); default: the demo plant
   --review FILE   open a historian file read-only, with no drivers (offline review)
   --port N        HTTP port; default ${DEFAULT_PORT}
   --host ADDR     address to bind; default 127.0.0.1
+  --allow-host NAME
+                  another name requests may give in their Host header (a DNS name or
+                  address of this machine, without a port; repeat it or separate names
+                  with commas); the bound address and localhost are always allowed,
+                  anything else is refused (403), against DNS rebinding
   --data DIR      where the runtime keeps its files; default ${defaultDataDir()}
   --tls-cert FILE, --tls-key FILE
                   serve HTTPS with this certificate and key (PEM); required to bind
@@ -32,6 +38,8 @@ interface ServeOptions {
   readonly review?: string;
   readonly port: number;
   readonly host: string;
+  /** The names a request's Host may give besides the bound address and localhost: --host as given, and --allow-host. */
+  readonly allowHosts: readonly string[];
   readonly dataDir: string;
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
@@ -46,6 +54,7 @@ function parseOptions(argv: string[]): ServeOptions {
       review: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'allow-host': { type: 'string', multiple: true },
       data: { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
@@ -71,6 +80,8 @@ function parseOptions(argv: string[]): ServeOptions {
   if (!LOOPBACK_HOSTS.includes(host) && certFile === undefined) {
     throw new Error(`--host ${host} is reachable from other machines: give --tls-cert and --tls-key (logins and session cookies must not travel in clear text)`);
   }
+  // --host as given may be a name (hmi.plant.example), where the server knows only the address it resolved to.
+  const allowHosts = [host, ...(values['allow-host'] ?? []).flatMap((value) => value.split(',')).filter((name) => name.trim() !== '').map(parseAllowedHost)];
   const read = (flag: string, file: string) => {
     try {
       return readFileSync(file);
@@ -84,6 +95,7 @@ function parseOptions(argv: string[]): ServeOptions {
     projectFile: values.project ?? demoProjectFile(),
     port,
     host,
+    allowHosts,
     dataDir: values.data ?? defaultDataDir(),
   };
 }
@@ -126,6 +138,7 @@ async function main(): Promise<void> {
     openEvents: (send, caller) => runtime.openEvents(send, caller),
     staticDir: rendererDir(),
     tls: options.tls,
+    allowHosts: options.allowHosts,
   });
   let port: number;
   try {

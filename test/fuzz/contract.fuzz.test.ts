@@ -521,15 +521,18 @@ describe('HTTP fuzz: the server keeps serving and answers garbage with a 4xx JSO
     await stillServing();
   });
 
+  // The raw requests below name this server in Host (127.0.0.1), so they reach what they test rather
+  // than the Host check (a request naming another host is refused before anything else; see
+  // test/integration/transport/rebinding.test.ts).
   it('malformed HTTP itself: Node answers 400 (its own, not JSON) and the server keeps serving', async () => {
     const raw = [
       'GARBAGE\r\n\r\n',
-      'POST /api/tags.list HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n{}',
-      'POST /api/tags.list HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
-      'POST /api/tags.list HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
-      'POST /api/tags.list HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n',
-      `POST /api/tags.list HTTP/1.1\r\nHost: x\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`,
-      'POST /api/tags list HTTP/1.1\r\nHost: x\r\n\r\n',
+      'POST /api/tags.list HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: abc\r\n\r\n{}',
+      'POST /api/tags.list HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\nzz\r\n{}\r\n0\r\n\r\n',
+      'POST /api/tags.list HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}',
+      'POST /api/tags.list HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: y\r\n\r\n',
+      `POST /api/tags.list HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'x'.repeat(20_000)}\r\n\r\n`,
+      'POST /api/tags list HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n',
       '\u0000\u0001\u0002\u0003\r\n\r\n',
     ];
     for (const text of raw) {
@@ -545,7 +548,7 @@ describe('HTTP fuzz: the server keeps serving and answers garbage with a 4xx JSO
   // message:'TypeError: Invalid URL'} instead of a 400.
   it('answers an unparsable request target with a 4xx', async () => {
     for (const target of ['//[', 'http://[/api/tags.list', 'http://a:b:c/api/tags.list']) {
-      const reply = await rawExchange(port, `POST ${target} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
+      const reply = await rawExchange(port, `POST ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`);
       expect(reply).toMatch(/^HTTP\/1\.1 4\d\d /);
     }
   });
@@ -691,7 +694,7 @@ describe('HTTP fuzz: serve mode in a process of its own', () => {
 
   it('serves the API from the child (so the test below fails for its own reason)', async () => {
     expect(await alive()).toBe('alive');
-    const reply = await rawExchange(childPort, 'GET /api/nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    const reply = await rawExchange(childPort, 'GET /api/nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 403 /);
     expect(await alive()).toBe('alive');
   });
@@ -702,7 +705,7 @@ describe('HTTP fuzz: serve mode in a process of its own', () => {
   // listener: an uncaught TypeError that ends serve mode (no login needed).
   // Run in a child process, since it would take the test worker down too.
   it('survives a WebSocket upgrade with an unparsable request target', async () => {
-    await rawExchange(childPort, 'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    await rawExchange(childPort, 'GET //[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
     expect(await alive()).toBe('alive');
   });
 });

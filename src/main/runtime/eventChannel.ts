@@ -64,6 +64,11 @@ export class EventChannel {
     active.stream.update(parsed.data);
   }
 
+  /** The channel's open subscriptions, by event name. */
+  subscriptions(): EventName[] {
+    return [...this.active.values()].map((active) => active.event);
+  }
+
   unsubscribe(id: unknown): void {
     if (typeof id !== 'string') return;
     this.active.get(id)?.stream.close();

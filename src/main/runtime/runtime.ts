@@ -79,6 +79,27 @@ function sameDefinition(a: TagDefinition, b: TagDefinition): boolean {
   return a === b || sameJson({ ...a, parsedAddress: undefined }, { ...b, parsedAddress: undefined });
 }
 
+/**
+ * What the clients hold in the runtime: their event channels, the
+ * subscriptions on them, and the listeners those hold on the runtime's parts.
+ * When every client has gone, all of it is back to what it was before they
+ * came (test/integration/transport/clients.test.ts connects 50 and checks).
+ */
+export interface ClientStats {
+  /** Open event channels: one per WebSocket or IPC window. */
+  readonly channels: number;
+  /** Open subscriptions over all channels, by event name. */
+  readonly subscriptions: Readonly<Record<string, number>>;
+  /** Subscriptions of the tag fan-out (tags.changed). */
+  readonly tagSubscribers: number;
+  /** Listeners of device statuses (devices.status). */
+  readonly deviceListeners: number;
+  /** Listeners of the alarm engine (alarms.changed). */
+  readonly alarmListeners: number;
+  /** Listeners of login changes (auth.session; the runtime keeps one of its own). */
+  readonly securityListeners: number;
+}
+
 export class Runtime implements RuntimeParts, EventRuntime {
   readonly engine: TagEngine;
   readonly handlers: Handlers;
@@ -338,6 +359,22 @@ export class Runtime implements RuntimeParts, EventRuntime {
     );
     this.channels.add(channel);
     return channel;
+  }
+
+  /** What the clients hold now (see ClientStats). */
+  clientStats(): ClientStats {
+    const subscriptions: Record<string, number> = {};
+    for (const channel of this.channels) {
+      for (const event of channel.subscriptions()) subscriptions[event] = (subscriptions[event] ?? 0) + 1;
+    }
+    return {
+      channels: this.channels.size,
+      subscriptions,
+      tagSubscribers: this.fanout.subscriberCount,
+      deviceListeners: this.deviceListeners.size,
+      alarmListeners: this.alarms.listenerCount,
+      securityListeners: this.security.changeListenerCount,
+    };
   }
 
   subscribeTags(sink: Parameters<ChangeFanout['subscribe']>[0]) {

@@ -7,18 +7,22 @@
 //                        {id, error} out
 //   GET  /*              the renderer's static files
 //
-// POST requires Content-Type: application/json and the WebSocket an Origin of
-// this server, so a web page elsewhere cannot drive the runtime through the
-// user's browser.
+// Every request and WebSocket upgrade must name this server in its Host
+// header (hosts.ts: the defence against DNS rebinding), before anything else
+// is looked at. POST requires Content-Type: application/json (UTF-8), and
+// neither a POST nor the WebSocket may come from a page of another origin, so
+// a web page elsewhere cannot drive the runtime through the user's browser.
 import { createReadStream, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { httpStatusOf, type Caller, type EventName, type Result } from '../../shared/contract';
 import { ContractFailure } from '../../shared/contract';
 import type { EventChannel, EventSend } from '../runtime/eventChannel';
 import type { Dispatch } from './dispatch';
+import { allowedHostNames, hostNameOf, isSameOrigin, shown } from './hosts';
 
 const MAX_BODY = 1024 * 1024;
 /** A WebSocket client this far behind is dropped rather than buffered without end. */
@@ -51,6 +55,19 @@ export interface HttpTransportOptions {
   readonly staticDir?: string;
   /** Serve HTTPS with this certificate and key (PEM); the session cookie is then Secure. */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
+  /**
+   * Names a request's Host header may give besides the address the server is
+   * bound to and `localhost`: serve mode's `--host` as given (a name, where
+   * the bound address is what it resolved to) and its `--allow-host` names.
+   */
+  readonly allowHosts?: readonly string[];
+}
+
+/** Why a request is refused before it is looked at further. */
+interface Refusal {
+  readonly status: number;
+  readonly kind: 'invalid_request' | 'forbidden';
+  readonly message: string;
 }
 
 /** The session cookie: HTTP-only (scripts never see it), same-site only. */
@@ -69,7 +86,13 @@ export function callerOf(req: IncomingMessage): Caller {
 }
 
 export function createHttpTransport(options: HttpTransportOptions): Server {
+  const hostRefusal = hostGuard(() => server, options.allowHosts ?? []);
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    const refused = hostRefusal(req);
+    if (refused) {
+      sendJson(res, refused.status, { error: { kind: refused.kind, message: refused.message } });
+      return;
+    }
     handleRequest(options, req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: { kind: 'internal', message: String(error) } });
       else res.destroy();
@@ -77,24 +100,98 @@ export function createHttpTransport(options: HttpTransportOptions): Server {
   };
   const server: Server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
-  server.on('upgrade', (req, socket, head) => {
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refused = hostRefusal(req);
+    if (refused) return refuseUpgrade(socket, refused);
     const url = parseTarget(req.url);
-    if (url === null) {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    if (url.pathname !== '/api/events' || !sameOrigin(req)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
+    if (url === null) return refuseUpgrade(socket, { status: 400, kind: 'invalid_request', message: 'the request target is not a valid URL path' });
+    if (url.pathname !== '/api/events') return refuseUpgrade(socket, { status: 403, kind: 'forbidden', message: 'the only WebSocket is /api/events' });
+    const crossOrigin = originRefusal(req);
+    if (crossOrigin) return refuseUpgrade(socket, crossOrigin);
     const caller = callerOf(req);
     wss.handleUpgrade(req, socket, head, (ws) => serveEvents(ws, (send) => options.openEvents(send, caller)));
   });
-  server.on('close', () => {
+  // A WebSocket is a connection of the server's until it ends, so `close()`
+  // would wait for every client that is still watching (and 'close', where
+  // they used to be ended, would never come): closing the server ends them
+  // first, and so does closeAllConnections(), which knows only HTTP requests.
+  const endClients = () => {
     for (const client of wss.clients) client.terminate();
+  };
+  const closeServer = server.close.bind(server);
+  server.close = (callback?: (error?: Error) => void) => {
+    endClients();
     wss.close();
-  });
+    return closeServer(callback);
+  };
+  const closeAllConnections = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    endClients();
+    closeAllConnections();
+  };
   return server;
+}
+
+/**
+ * The Host check (hosts.ts): a function that returns why a request must be
+ * refused, or null. The allowed names follow the address the server is bound
+ * to, read when a request comes (tests and serve mode bind after creating).
+ */
+function hostGuard(server: () => Server, extra: readonly string[]): (req: IncomingMessage) => Refusal | null {
+  let cache: { bound: string; names: Set<string> } | null = null;
+  const allowed = (name: string, fresh: boolean): boolean => {
+    const address = server().address();
+    const bound = typeof address === 'object' && address !== null ? address.address : '';
+    if (fresh || cache?.bound !== bound) cache = { bound, names: allowedHostNames(bound, extra) };
+    return cache.names.has(name);
+  };
+  return (req) => {
+    const header = req.headers.host;
+    // Browsers always send Host; only an HTTP/1.0 client can leave it out (Node refuses HTTP/1.1 without it).
+    if (header === undefined || header === '') return { status: 400, kind: 'invalid_request', message: 'the request has no Host header' };
+    const name = hostNameOf(header);
+    if (name === null) return { status: 400, kind: 'invalid_request', message: `the Host header ${shown(header)} is not a host name` };
+    // A miss is asked once more with the list built afresh: a server bound to every interface gains addresses (DHCP).
+    if (allowed(name, false) || allowed(name, true)) return null;
+    return {
+      status: 403,
+      kind: 'forbidden',
+      message:
+        `this server does not answer to the name ${shown(name)} (Host ${shown(header)}): it answers to the address it is bound to and localhost; ` +
+        'to reach it by another name, start serve mode with --allow-host NAME',
+    };
+  };
+}
+
+/** A refused WebSocket upgrade: an HTTP answer with the same JSON error as the API's, then the connection closes. */
+function refuseUpgrade(socket: Duplex, refusal: Refusal): void {
+  const body = JSON.stringify({ error: { kind: refusal.kind, message: refusal.message } });
+  // The client may already be gone; an error on this socket has no one else to go to.
+  socket.on('error', () => undefined);
+  socket.end(
+    `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ''}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * A request a browser sent from a page of another origin: its Origin names
+ * another scheme, host or port (or `null`: a sandboxed frame, a file). Where
+ * an old browser sends no Origin, `Sec-Fetch-Site` still tells a cross-site
+ * request. Scripts and tests send neither, and the HMI's own pages are of
+ * this origin.
+ */
+function originRefusal(req: IncomingMessage): Refusal | null {
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    if (isSameOrigin(origin, req.headers.host ?? '')) return null;
+    return { status: 403, kind: 'forbidden', message: `a page of another origin (Origin ${shown(origin)}) may not use this server's API` };
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') {
+    return { status: 403, kind: 'forbidden', message: `a page of another origin (Sec-Fetch-Site: ${site}) may not use this server's API` };
+  }
+  return null;
 }
 
 /** The request target as a URL; null for one Node accepts but the URL parser does not (`//[`). */
@@ -118,10 +215,14 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
       sendJson(res, 405, { error: { kind: 'invalid_request', message: 'the API takes POST with a JSON body' } });
       return;
     }
-    // The media type, whatever its case and parameters (`Application/JSON; charset=utf-8`), and nothing longer (`application/jsonx`).
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json') {
-      sendJson(res, 415, { error: { kind: 'invalid_request', message: 'Content-Type must be application/json' } });
+    const crossOrigin = originRefusal(req);
+    if (crossOrigin) {
+      sendJson(res, crossOrigin.status, { error: { kind: crossOrigin.kind, message: crossOrigin.message } });
+      return;
+    }
+    const unsupported = contentTypeProblem(req.headers['content-type']);
+    if (unsupported !== null) {
+      sendJson(res, 415, { error: { kind: 'invalid_request', message: unsupported } });
       return;
     }
     let body: unknown;
@@ -149,6 +250,28 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
     return;
   }
   serveStatic(options.staticDir, url.pathname, res);
+}
+
+/**
+ * What is wrong with a request's Content-Type, or null. The media type is
+ * application/json whatever its case (`Application/JSON`), and nothing longer
+ * (`application/jsonx`); a charset, if given, is UTF-8 (`utf-8`, `UTF8`,
+ * quoted or not), since the body is read as UTF-8 and JSON is UTF-8
+ * (RFC 8259): a body declared as Latin-1 would be read wrong, so it is
+ * refused rather than guessed at. Other parameters are ignored.
+ */
+export function contentTypeProblem(header: string | undefined): string | null {
+  const [type, ...parameters] = (header ?? '').split(';');
+  if (type!.trim().toLowerCase() !== 'application/json') return 'Content-Type must be application/json';
+  for (const parameter of parameters) {
+    const equals = parameter.indexOf('=');
+    if (equals < 0 || parameter.slice(0, equals).trim().toLowerCase() !== 'charset') continue;
+    const charset = parameter.slice(equals + 1).trim().replace(/^"(.*)"$/, '$1');
+    if (!['utf-8', 'utf8'].includes(charset.toLowerCase())) {
+      return `Content-Type charset ${shown(charset)} is not supported: the API takes JSON in UTF-8 (charset=utf-8, or no charset)`;
+    }
+  }
+  return null;
 }
 
 /** A login (or the first administrator) sets the session cookie; a logout clears it. */
@@ -244,17 +367,6 @@ function serveStatic(root: string | undefined, pathname: string, res: ServerResp
     'Cache-Control': relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
   });
   createReadStream(file).pipe(res);
-}
-
-function sameOrigin(req: IncomingMessage): boolean {
-  const origin = req.headers.origin;
-  // Non-browser clients (scripts, tests) send no Origin; browsers always do.
-  if (origin === undefined) return true;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
 }
 
 function serveEvents(ws: WebSocket, openEvents: (send: EventSend) => EventChannel): void {

@@ -219,6 +219,11 @@ export class AlarmEngine {
   }
 
   /** The listener gets every alarm now, then batches of what changed. */
+  /** How many listeners are subscribed (each client's alarms.changed is one). */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   subscribe(listener: AlarmListener): () => void {
     this.listeners.add(listener);
     listener(this.snapshot());

@@ -318,6 +318,11 @@ export class Security {
    * Hears any change to what a caller may be: a login, a session's end, a
    * role changed, the first user created. Listeners ask again what they need.
    */
+  /** How many onChange listeners there are (the runtime's own, and one per client's auth.session stream). */
+  get changeListenerCount(): number {
+    return this.changeListeners.size;
+  }
+
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);

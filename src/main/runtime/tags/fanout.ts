@@ -80,6 +80,11 @@ export class ChangeFanout {
     };
   }
 
+  /** How many subscriptions are open (one per client subscription to tags.changed): back to 0 when the clients leave. */
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
   dispose(): void {
     this.unlisten();
     if (this.timer) clearTimeout(this.timer);

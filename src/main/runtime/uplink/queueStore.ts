@@ -92,6 +92,7 @@ interface Statements {
   readonly page: Database.Statement<[number, number]>;
   readonly front: Database.Statement<[number, number]>;
   readonly range: Database.Statement<[number, number]>;
+  readonly oldest: Database.Statement<[number]>;
 }
 
 /** A refusal with a sentence of its own (not a SQLite error). */
@@ -130,6 +131,8 @@ export class QueueStore {
   private received = 0;
   private receivedBytes = 0;
   private clientDropped = 0;
+  /** The oldest live disk row's time, for the live rows after `after` (see oldestTs). */
+  private oldestDisk: { after: number; ts: number | null } = { after: -1, ts: null };
   private readonly maxBytes: number;
   private readonly retryMs: number;
 
@@ -508,6 +511,7 @@ export class QueueStore {
   }
 
   private clearFront(): void {
+    this.oldestDisk = { after: -1, ts: null };
     const f = this.front;
     f.seq = [];
     f.size = [];
@@ -516,9 +520,21 @@ export class QueueStore {
   }
 
   private oldestTs(): number | null {
-    if (this.diskCount > 0 && (this.front.at < this.front.seq.length || this.loadFront())) return this.front.ts[this.front.at]!;
-    // Still counted but unreadable: unknown.
-    if (this.diskCount > 0) return null;
+    if (this.diskCount > 0 && this.front.at < this.front.seq.length) return this.front.ts[this.front.at]!;
+    if (this.diskCount > 0) {
+      // Every answer carries the status: one row read (once per acked prefix), not a front's worth.
+      if (this.oldestDisk.after !== this.removedThrough) {
+        let ts: number | undefined;
+        try {
+          ts = this.sql?.oldest.get(this.removedThrough) as number | undefined;
+        } catch {
+          // loadFront below says why.
+        }
+        this.oldestDisk = { after: this.removedThrough, ts: ts ?? (this.loadFront() ? this.front.ts[this.front.at]! : null) };
+      }
+      // null: still counted but unreadable, unknown.
+      return this.oldestDisk.ts;
+    }
     return this.head < this.pending.length ? this.pending[this.head]!.ts : null;
   }
 
@@ -578,6 +594,7 @@ function prepare(db: Database.Database): Statements {
     page: db.prepare('SELECT seq, topic, payload, ts, qos, size FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
     front: db.prepare('SELECT seq, size, ts FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
     range: db.prepare('SELECT COUNT(*), TOTAL(size) FROM messages WHERE seq > ? AND seq <= ?').raw(),
+    oldest: db.prepare('SELECT ts FROM messages WHERE seq > ? ORDER BY seq LIMIT 1').pluck(),
   };
 }
 

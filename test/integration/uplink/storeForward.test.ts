@@ -274,9 +274,18 @@ describe('store-and-forward queue', () => {
     await q.close();
     expect(worker.threadId).toBe(-1);
 
-    const reopened = queue(file);
+    const reopened = queue(file, { worker: WORKER });
     await reopened.open();
-    expect((await drain(reopened))).toEqual(range(5, 20));
+    expect(await drain(reopened)).toEqual(range(5, 20));
+
+    // Big payloads move between the threads instead of being copied; small ones beside them are packed.
+    const big = [payload(100, 200_000), payload(101, 10), payload(102, 70_000)];
+    for (const [i, bytes] of big.entries()) reopened.push(TOPIC, bytes, 200 + i, 1);
+    const fromMemoryOrDisk = await reopened.peek(10);
+    expect(await reopened.flush()).toBe(true);
+    const fromDisk = await reopened.peek(10);
+    for (const page of [fromMemoryOrDisk, fromDisk]) expect(page.map((m) => Buffer.from(m.payload))).toEqual(big.map((b) => Buffer.from(b)));
+    expect(big[0]!.byteLength).toBe(200_000); // the caller's payload is untouched (the queue moved its own copy)
   });
 
   it('keeps, after a kill -9, everything pushed before the last commit it answered, in order', async () => {

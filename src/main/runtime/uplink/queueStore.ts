@@ -201,7 +201,8 @@ export class QueueStore {
       }
       for (const [seq, topic, payload, ts, qos, size] of rows) {
         if (out.length > 0 && bytes + size > maxBytes) return this.handOut(out);
-        out.push({ seq, topic, payload, ts, qos });
+        // A blob SQLite just read is nobody else's: it may move to the client.
+        out.push({ seq, topic, payload, ts, qos, movable: true });
         bytes += size;
       }
     }
@@ -607,9 +608,9 @@ export const queueService: ServiceFactory<QueueStoreOptions> = (options, emit) =
       open: () => withStatus(store.open()),
       push: (batch: PushBatch) => withStatus(store.receive(batch)),
       peek: ({ max, maxBytes }: { max: number; maxBytes: number | null }) => {
-        const page = pack(store.peek(max, maxBytes ?? Infinity), true);
-        // The page's bytes move to the client: packed for it alone, never touched here again.
-        return new Transfer(withStatus(page), [page.bytes]);
+        const { packed, transfer } = pack(store.peek(max, maxBytes ?? Infinity), true);
+        // The page's buffers move to the client: packed or read for it alone, never touched here again.
+        return new Transfer(withStatus(packed), transfer);
       },
       ack: ({ through }: { through: number }) => withStatus(store.ack(through)),
       flush: () => withStatus(store.flush()),

@@ -5,7 +5,8 @@
 // keeps, in what order and within what bound is described in queueStore.ts.
 //
 // Pushes are cheap and synchronous: each is copied into a buffer here and the
-// buffer goes to the store at the end of the event-loop turn, up to 8 MiB a
+// buffer goes to the store at the end of the event-loop turn (small payloads
+// packed in one buffer, big ones moved: see queueBatch.ts), up to 8 MiB a
 // message, with at most two such messages unanswered (while the store is
 // behind, the rest waits here, bounded by maxBytes: see push). The store
 // commits each batch before it answers. So, after a kill -9, what was pushed
@@ -39,10 +40,12 @@ const MAX_IN_FLIGHT = 2;
 
 interface Entry {
   readonly topic: string;
+  /** Our own copy: once sent, a big one moves to the worker. */
   readonly payload: Buffer;
   readonly ts: number;
   readonly qos: 0 | 1;
   readonly size: number;
+  readonly movable: true;
 }
 
 interface Answer<T> {
@@ -117,7 +120,7 @@ export class StoreForwardQueue {
     if (this.closed) return;
     const copy = Buffer.from(payload);
     const size = Buffer.byteLength(topic, 'utf8') + copy.byteLength;
-    this.buffer.push({ topic, payload: copy, ts, qos, size });
+    this.buffer.push({ topic, payload: copy, ts, qos, size, movable: true });
     this.bufferBytes += size;
     if (this.bufferBytes > this.options.maxBytes) this.dropHere();
     this.sendImmediate ??= setImmediate(() => {
@@ -205,8 +208,9 @@ export class StoreForwardQueue {
       const from = this.head;
       let bytes = 0;
       while (this.head < this.buffer.length && (this.head === from || bytes + this.buffer[this.head]!.size <= BATCH_BYTES)) bytes += this.buffer[this.head++]!.size;
+      const { packed, transfer } = pack(this.buffer.slice(from, this.head), false);
       const batch: PushBatch = {
-        messages: pack(this.buffer.slice(from, this.head), false),
+        messages: packed,
         bytes,
         clientDropped: this.droppedHere,
         lastDropAt: this.lastDropHere,
@@ -221,7 +225,7 @@ export class StoreForwardQueue {
       this.unanswered++;
       this.client
         // No timeout: a store slow to write is waited for (the pushes meanwhile wait here, bounded).
-        .call<Answer<boolean>>('push', batch, { transfer: [batch.messages.bytes], timeoutMs: Infinity })
+        .call<Answer<boolean>>('push', batch, { transfer, timeoutMs: Infinity })
         .then(
           (answer) => this.update(answer.status),
           (error: unknown) => this.unreachable(error),

@@ -7,7 +7,8 @@
 //                                timestamp, value: what goes on the wire)
 //   uplink.replay_metrics_per_s  store-and-forward drain: metrics queued
 //                                while the broker was down, replayed (QoS 1,
-//                                acknowledged) once it is back
+//                                acknowledged) once it is back; the queue
+//                                runs in the store worker, as in the app
 //
 // 10 devices × 2,000 tags (a plant's worth of Float and Double values) change
 // every round; each round is one engine turn, so one DDATA per device.
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
     edgeNodeId: 'edge',
     storeAndForward: { file: 'queue.db', replayPerSecond: 1_000_000 },
   });
-  const uplink = new Uplink(config, { engine, deviceOnline: () => true, write: async () => undefined, queueFile: join(dir, 'queue.db') });
+  // The queue's SQLite work in the store worker, as in the application (`npm run bench` builds it).
+  const storeWorker = { url: join(process.cwd(), 'out', 'main', 'storeWorker.js') };
+  const uplink = new Uplink(config, { engine, deviceOnline: () => true, write: async () => undefined, queueFile: join(dir, 'queue.db'), storeWorker });
 
   // An independent subscriber: counts DDATA messages and their payload bytes.
   const subscriber = await mqtt.connectAsync(broker.url, { protocolVersion: 5 });

@@ -167,6 +167,7 @@ export class Runtime implements RuntimeParts, EventRuntime {
               await this.writer.write(dcmdCaller, path, value);
             },
             queueFile: options.uplinkQueueFile ?? null,
+            storeWorker: options.storeWorker ?? null,
             password: passwordOf(project.uplink.password, secret),
           })
         : null;
@@ -214,8 +215,9 @@ export class Runtime implements RuntimeParts, EventRuntime {
     if (this.started) return;
     this.started = true;
     this.historian?.start();
-    this.uplink?.start();
+    const uplinkStarted = this.uplink?.start();
     await this.alarms.start();
+    await uplinkStarted; // the queue's file open, in its worker, beside the journal's
     if (!this.started) return; // stopped meanwhile
     this.devicesOf.start();
   }

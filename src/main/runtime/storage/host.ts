@@ -2,11 +2,11 @@
 // in arrival order, and answers with its value or its error (as a value).
 // Used by the worker entry and, for stores without a worker, in-process.
 import type { FromStore, StoreErrorValue, StoreService, ToStore } from './protocol';
-import { Rows } from './protocol';
+import { Rows, Transfer } from './protocol';
 
 /** The part of a MessagePort (or parentPort) the host needs. */
 export interface HostPort {
-  postMessage(message: FromStore): void;
+  postMessage(message: FromStore, transfer?: readonly ArrayBuffer[]): void;
   on(event: 'message', listener: (message: ToStore) => void): unknown;
   close(): void;
 }
@@ -44,6 +44,10 @@ export function hostStore(port: HostPort, service: StoreService): void {
 }
 
 function answer(port: HostPort, id: number, value: unknown): void {
+  if (value instanceof Transfer) {
+    port.postMessage({ type: 'reply', id, ok: true, value: value.value }, value.transfer);
+    return;
+  }
   if (!(value instanceof Rows)) {
     port.postMessage({ type: 'reply', id, ok: true, value });
     return;

@@ -43,6 +43,19 @@ export class Rows<T> {
   ) {}
 }
 
+/**
+ * A reply whose bytes move rather than copy: `transfer` lists the
+ * ArrayBuffers of `value` handed to the client (the service must not touch
+ * them afterwards). The store-and-forward queue packs a page of messages in
+ * one buffer this way.
+ */
+export class Transfer<T> {
+  constructor(
+    readonly value: T,
+    readonly transfer: readonly ArrayBuffer[],
+  ) {}
+}
+
 /** What the worker entry reads from workerData. */
 export interface StoreWorkerData {
   /** A bootstrap (tests run the worker from source through tsx) imports this module. */

@@ -5,8 +5,10 @@
 import { journalService } from '../alarms/journalStore';
 import { securityService } from '../security/securityFile';
 import type { ServiceFactory } from '../storage/protocol';
+import { queueService } from '../uplink/queueStore';
 
 export const SERVICES: Readonly<Record<string, ServiceFactory<never>>> = {
   alarmJournal: journalService,
   security: securityService,
+  uplinkQueue: queueService,
 };

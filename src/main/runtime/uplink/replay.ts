@@ -3,6 +3,7 @@
 // Each batch is published with QoS 1 and removed from the queue only when the
 // broker acknowledged all of it; a batch cut short by a lost link stays
 // queued and goes again (a host may see a message twice, never lose one).
+// The next batch is read once the store has taken the ack, one at a time.
 import type { MqttLink } from '../mqtt/link';
 import type { QueuedMessage, StoreForwardQueue } from './storeForward';
 
@@ -33,15 +34,16 @@ export class Replayer {
 
   private async batch(link: MqttLink, ready: () => boolean, max: number): Promise<void> {
     if (this.busy || !ready()) return;
-    const messages = this.queue.peek(max);
-    if (messages.length === 0) return;
     this.busy = true;
     try {
+      // Read in the store's worker; the link may have gone meanwhile.
+      const messages = await this.queue.peek(max);
+      if (messages.length === 0 || !ready()) return;
       await Promise.all(messages.map((message) => link.publish(message.topic, this.prepare(message), 1)));
-      this.queue.ack(messages[messages.length - 1]!.seq);
+      await this.queue.ack(messages[messages.length - 1]!.seq);
       this.replayed += messages.length;
     } catch {
-      // The link went mid-batch: the rest goes again with the next session.
+      // The link went mid-batch (or the store did not answer): the rest goes again with the next session.
     } finally {
       this.busy = false;
     }

@@ -1,553 +1,284 @@
-// The uplink's store-and-forward queue: while the broker or the primary host
-// is away, outgoing MQTT (Sparkplug B) messages wait here, in a SQLite file of
-// their own, instead of being dropped; they survive a restart. Once the link
-// is back the uplink drains them oldest first: peek a page, publish it, ack
-// through the last seq the broker acknowledged. The queue keeps opaque
-// messages (topic + bytes): marking them historical is the uplink's business.
+// The uplink's store-and-forward queue as the runtime sees it: the client of
+// the queue's store (queueStore.ts), which does all its SQLite work in the
+// store worker, so queueing an outage's messages or reading them back for the
+// replay never holds up the event loop that polls devices. What the queue
+// keeps, in what order and within what bound is described in queueStore.ts.
 //
-// Size policy. `maxBytes` bounds what waits, counted as topic (UTF-8) plus
-// payload bytes, on disk and in memory together. When a push would go beyond
-// it, the OLDEST messages are dropped, as many as needed to make room (a
-// message larger than the whole budget is dropped itself). Every drop is
-// counted: `dropped` since the file was created (kept in the file),
-// `droppedSinceStart`, and `lastDropAt`; the uplink shows them as a
-// diagnostic. Acknowledged messages are not drops. (The bound counts message
-// bytes, not the file's pages or the per-message overhead in memory.)
+// Pushes are cheap and synchronous: each is copied into a buffer here and the
+// buffer goes to the store at the end of the event-loop turn (small payloads
+// packed in one buffer, big ones moved: see queueBatch.ts), up to 8 MiB a
+// message, with at most two such messages unanswered (while the store is
+// behind, the rest waits here, bounded by maxBytes: see push). The store
+// commits each batch before it answers. So, after a kill -9, what was pushed
+// before the last answered batch is on disk; what is lost is at most what
+// was pushed in the last turn plus the batches not answered yet (two,
+// ≤ 16 MiB, a few milliseconds of writing while the disk keeps up).
+// `flush()` resolves true once everything pushed before it is committed.
 //
-// Writing. Pushes land in memory and are written in one transaction per
-// event-loop turn (setImmediate), up to 8 MiB each: a burst of 100,000 small
-// messages is one commit, a bigger one a commit per turn until it is written. Acks and
-// drops only remove a prefix of the queue, so they move a watermark at once
-// (peek, depth and bytes see them straight away) and the rows go in the next
-// write, deleted by seq range. Running totals (bytes, count, dropped, last
-// seq) live in memory and in a meta table updated in the same transactions:
-// nothing sums the table. WAL with synchronous=NORMAL: a crashed application
-// loses nothing written, a power cut at most the last commit. An acked message
-// whose deletion was not yet committed comes back after a crash and is sent
-// twice: at least once, never lost.
-//
-// Seq numbers only grow: the meta table keeps the last one handed out, so they
-// are not reused after the queue empties or the application restarts.
-//
-// When the disk refuses (full, read-only, locked, damaged), messages wait in
-// memory under the same maxBytes, the status says why, and writing resumes by
-// itself every `retryMs`. A damaged file is left untouched. If the file could
-// not be opened at first and opens later, what waited in memory is renumbered
-// after the file's own messages (they are older); that waits until the uplink
-// has acked whatever it peeked from memory, so the numbers it holds stay true.
-import type Database from 'better-sqlite3';
-import { openStore, setMaxPageCount, StoreFileError } from '../storage/openStore';
-import { describeSqliteError } from '../storage/sqliteProblem';
-import { QUEUE_KIND } from './queueSchema/index';
+// Peek, ack and flush are asynchronous (answered by the store, in the order
+// they were made, after the pushes made before them). `status()` is
+// synchronous: the store's last status (every answer and a status event after
+// its own retries carry it) plus what is still on its way to it. Drops of the
+// size policy made by the store show once it received the pushes that caused
+// them, within a turn or two.
+import { StoreClient, type WorkerLocation } from '../storage/client';
+import { pack, unpack } from './queueBatch';
+import { type PushBatch, queueService } from './queueStore';
+import type { QueuedMessage, QueueStoreOptions, QueueStoreStatus, StoreForwardStatus } from './queueTypes';
 
-const WHAT = "the uplink's store-and-forward queue";
-/** Oldest disk rows read at a time when the size policy drops from the file. */
-const FRONT_ROWS = 2048;
-/** Bytes written per event-loop turn, at most (a single bigger message goes alone). */
+export type { QueuedMessage, StoreForwardStatus } from './queueTypes';
+
+export interface StoreForwardOptions extends QueueStoreOptions {
+  /** The store worker; omitted or null: the store runs on this thread (tests, tools). */
+  readonly worker?: WorkerLocation | null;
+}
+
+/** Bytes sent to the store in one message, at most (a single bigger message goes alone). */
 const BATCH_BYTES = 8 * 1024 * 1024;
-
-export interface QueuedMessage {
-  readonly seq: number;
-  readonly topic: string;
-  readonly payload: Uint8Array;
-  /** When it was queued, ms. */
-  readonly ts: number;
-  readonly qos: 0 | 1;
-}
-
-export interface StoreForwardOptions {
-  readonly file: string;
-  /** Topic + payload bytes kept, on disk and in memory (project key storeAndForward.maxBytes). */
-  readonly maxBytes: number;
-  /** How often a refused file is tried again. */
-  readonly retryMs?: number;
-  /** A cap on the file in 4 KiB pages (tests use it to fill the "disk"). */
-  readonly maxPageCount?: number;
-}
-
-export interface StoreForwardStatus {
-  readonly state: 'ok' | 'degraded';
-  readonly problem: string | null;
-  readonly file: string;
-  /** Messages waiting. */
-  readonly depth: number;
-  readonly bytes: number;
-  /** When the oldest waiting message was queued (its age is now - oldestTs); null: none waits. */
-  readonly oldestTs: number | null;
-  /** Messages dropped by the size policy since the file was created. */
-  readonly dropped: number;
-  readonly droppedSinceStart: number;
-  readonly lastDropAt: number | null;
-}
+/** Push messages the store may have unanswered before the rest waits here. */
+const MAX_IN_FLIGHT = 2;
 
 interface Entry {
-  seq: number;
   readonly topic: string;
+  /** Our own copy: once sent, a big one moves to the worker. */
   readonly payload: Buffer;
   readonly ts: number;
   readonly qos: 0 | 1;
   readonly size: number;
+  readonly movable: true;
 }
 
-type PageRow = [seq: number, topic: string, payload: Buffer, ts: number, qos: 0 | 1, size: number];
-type FrontRow = [seq: number, size: number, ts: number];
-type MetaKey = 'bytes' | 'count' | 'dropped' | 'last_drop_at' | 'last_seq';
-
-interface Statements {
-  readonly insert: Database.Statement<[number, number, number, number, string, Buffer]>;
-  readonly deleteThrough: Database.Statement<[number]>;
-  readonly setMeta: Database.Statement<[MetaKey, number | null]>;
-  readonly page: Database.Statement<[number, number]>;
-  readonly front: Database.Statement<[number, number]>;
-  readonly range: Database.Statement<[number, number]>;
+interface Answer<T> {
+  readonly value: T;
+  readonly status: QueueStoreStatus;
 }
-
-/** A refusal with a sentence of its own (not a SQLite error). */
-class StoreForwardError extends Error {}
 
 export class StoreForwardQueue {
-  private db: Database.Database | null = null;
-  private sql: Statements | null = null;
-  private nextSeq = 1;
-  // On disk, the live rows are those with seq in (removedThrough, diskLastSeq];
-  // rows up to removedThrough are acked or dropped, deleted up to deletedThrough.
-  private diskCount = 0;
-  private diskBytes = 0;
-  private diskLastSeq = 0;
-  private removedThrough = 0;
-  private deletedThrough = 0;
-  /** The oldest live disk rows, read ahead for the size policy and oldestTs (one object, refilled in place). */
-  private readonly front = { seq: [] as number[], size: [] as number[], ts: [] as number[], at: 0 };
-  // In memory: pending[head..] are not written yet, oldest first, all newer than the disk's.
-  private pending: Entry[] = [];
+  private readonly client: StoreClient;
+  private store: QueueStoreStatus;
+  // Pushed, not sent yet: buffer[head..], oldest first.
+  private buffer: Entry[] = [];
   private head = 0;
-  private pendingBytes = 0;
-  private dropped = 0;
-  private droppedSinceStart = 0;
-  /** Drops counted while no file was open: added to the file's count when it opens. */
-  private droppedOffFile = 0;
-  private lastDropAt: number | null = null;
-  private metaDirty = false;
-  /** The highest seq a peek returned: the uplink may still ack by it. */
-  private handedThrough = 0;
-  private problem: string | null = null;
+  private bufferBytes = 0;
+  /** Messages and bytes sent to the store so far; the store's status says how many it received. */
+  private sent = 0;
+  private sentBytes = 0;
+  /** The batches sent and not yet received: where each ends (in `sent`) and its first message's time. */
+  private readonly onTheWay: { end: number; firstTs: number }[] = [];
+  private unanswered = 0;
+  /** Drops made here (the buffer alone was beyond maxBytes); the store counts them in the file. */
+  private droppedHere = 0;
+  private lastDropHere: number | null = null;
+  private dropOlder = false;
+  private sendImmediate: NodeJS.Immediate | null = null;
+  /** Why the store cannot be reached (its worker died), or null. */
+  private lost: string | null = null;
   private closed = false;
-  private flushImmediate: NodeJS.Immediate | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private readonly maxBytes: number;
-  private readonly retryMs: number;
 
   constructor(private readonly options: StoreForwardOptions) {
     if (!(options.maxBytes > 0)) throw new RangeError(`storeAndForward.maxBytes must be positive, not ${options.maxBytes}`);
-    this.maxBytes = options.maxBytes;
-    this.retryMs = options.retryMs ?? 5000;
+    const { worker, ...storeOptions } = options;
+    this.store = {
+      state: 'ok',
+      problem: null,
+      file: options.file,
+      depth: 0,
+      bytes: 0,
+      oldestTs: null,
+      dropped: 0,
+      droppedSinceStart: 0,
+      lastDropAt: null,
+      inMemory: 0,
+      received: 0,
+      receivedBytes: 0,
+      clientDropped: 0,
+    };
+    this.client = new StoreClient({
+      service: 'uplinkQueue',
+      options: storeOptions,
+      worker: worker ?? null,
+      factory: queueService,
+      onEvent: (name, payload) => {
+        if (name === 'status') this.update(payload as QueueStoreStatus);
+      },
+    });
   }
 
-  /** Opens (or creates) the file. A file it cannot use leaves the queue degraded, in memory, not the uplink down. */
-  open(): void {
+  /** Opens (or creates) the file. A file it cannot use leaves the queue degraded (the status says why), not the uplink down. */
+  async open(): Promise<void> {
     this.closed = false;
-    if (!this.db) this.attach();
+    await this.ask('open').catch(() => undefined);
   }
 
-  /** Appends a message (the payload is copied). Written with the others of this event-loop turn. */
+  /**
+   * Appends a message (the payload is copied); it goes to the store at the
+   * end of this turn. While the store is behind, pushes wait here; if they
+   * alone pass maxBytes, the oldest of them are dropped (and counted), and
+   * with them everything older in the store, as the size policy would.
+   */
   push(topic: string, payload: Uint8Array, ts: number, qos: 0 | 1): void {
+    if (this.closed) return;
     const copy = Buffer.from(payload);
     const size = Buffer.byteLength(topic, 'utf8') + copy.byteLength;
-    this.pending.push({ seq: this.nextSeq++, topic, payload: copy, ts, qos, size });
-    this.pendingBytes += size;
-    if (this.diskBytes + this.pendingBytes > this.maxBytes) this.makeRoom();
-    this.schedule();
+    this.buffer.push({ topic, payload: copy, ts, qos, size, movable: true });
+    this.bufferBytes += size;
+    if (this.bufferBytes > this.options.maxBytes) this.dropHere();
+    this.sendImmediate ??= setImmediate(() => {
+      this.sendImmediate = null;
+      this.send(false);
+    });
   }
 
   /**
    * Up to `max` messages, oldest first, without removing them; at most
-   * `maxBytes` of topic + payload, but always the first one.
+   * `maxBytes` of topic + payload, but always the first one. What was pushed
+   * before the call is included.
    */
-  peek(max: number, maxBytes = Infinity): QueuedMessage[] {
+  async peek(max: number, maxBytes = Infinity): Promise<QueuedMessage[]> {
+    this.send(true);
+    const page = await this.ask<Parameters<typeof unpack>[0]>('peek', { max, maxBytes: maxBytes === Infinity ? null : maxBytes });
     const out: QueuedMessage[] = [];
-    let bytes = 0;
-    if (max <= 0) return out;
-    if (this.diskCount > 0 && this.sql) {
-      let rows: PageRow[];
-      try {
-        rows = this.sql.page.all(this.removedThrough, Math.min(max, this.diskCount)) as PageRow[];
-      } catch (error) {
-        // Newer messages from memory must not overtake the file's: nothing this time.
-        this.fail(error);
-        return out;
-      }
-      for (const [seq, topic, payload, ts, qos, size] of rows) {
-        if (out.length > 0 && bytes + size > maxBytes) return this.handOut(out);
-        out.push({ seq, topic, payload, ts, qos });
-        bytes += size;
-      }
-    }
-    for (let i = this.head; i < this.pending.length && out.length < max; i++) {
-      const e = this.pending[i]!;
-      if (out.length > 0 && bytes + e.size > maxBytes) break;
-      out.push({ seq: e.seq, topic: e.topic, payload: e.payload, ts: e.ts, qos: e.qos });
-      bytes += e.size;
-    }
-    return this.handOut(out);
-  }
-
-  /** Removes everything up to and including `throughSeq` (the broker acknowledged publishing it). */
-  ack(throughSeq: number): void {
-    const through = Math.min(throughSeq, this.nextSeq - 1);
-    let removed = false;
-    if (this.diskCount > 0 && through > this.removedThrough) {
-      if (!this.consumeDisk(through)) return;
-      removed = true;
-    }
-    while (this.head < this.pending.length && this.pending[this.head]!.seq <= through) {
-      this.pendingBytes -= this.pending[this.head]!.size;
-      this.head++;
-      removed = true;
-    }
-    if (!removed) return;
-    this.compact();
-    this.schedule();
-  }
-
-  status(): StoreForwardStatus {
-    return {
-      state: this.problem === null ? 'ok' : 'degraded',
-      problem: this.problem,
-      file: this.options.file,
-      depth: this.diskCount + this.inMemory,
-      bytes: this.diskBytes + this.pendingBytes,
-      oldestTs: this.oldestTs(),
-      dropped: this.dropped,
-      droppedSinceStart: this.droppedSinceStart,
-      lastDropAt: this.lastDropAt,
-    };
-  }
-
-  /** Messages held only in memory (not written yet, or refused by the disk). */
-  get inMemory(): number {
-    return this.pending.length - this.head;
-  }
-
-  /** Writes all that waits (and deletes what was acked or dropped); false, keeping it, when the disk refuses. */
-  flush(): boolean {
-    return this.writeOut(this.pending.length);
-  }
-
-  /** For tests: changes the page cap of the open file. */
-  setMaxPageCount(pages: number): void {
-    if (this.db) setMaxPageCount(this.db, pages);
-  }
-
-  /** Writes what is in memory and closes the file; what the disk refuses now is lost (the status says why). */
-  close(): void {
-    this.closed = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    this.flush();
-    if (this.flushImmediate) clearImmediate(this.flushImmediate);
-    this.flushImmediate = null;
-    this.detach();
-  }
-
-  private attach(): boolean {
-    let db: Database.Database | null = null;
-    try {
-      // The shared opener: file kind, pragmas (WAL, NORMAL, 1 s busy timeout) and the numbered migrations.
-      db = openStore(this.options.file, QUEUE_KIND, { maxPageCount: this.options.maxPageCount, busyTimeoutMs: 1000 });
-      const meta = new Map(db.prepare('SELECT key, value FROM meta').raw().all() as [string, number | null][]);
-      const [min, max] = db.prepare('SELECT MIN(seq), MAX(seq) FROM messages').raw().get() as [number | null, number | null];
-      let count = 0;
-      let bytes = 0;
-      if (min !== null && max !== null) {
-        count = meta.get('count') ?? 0;
-        bytes = meta.get('bytes') ?? -1;
-        if (!(count > 0 && count <= max - min + 1 && bytes >= 0)) {
-          // Totals that cannot be right (a file from a crash mid-upgrade, or edited): count once.
-          [count, bytes] = db.prepare('SELECT COUNT(*), TOTAL(size) FROM messages').raw().get() as [number, number];
-        }
-      }
-      const lastSeq = Math.max(meta.get('last_seq') ?? 0, max ?? 0);
-      const firstWaiting = this.inMemory > 0 ? this.pending[this.head]!.seq : null;
-      const renumber = firstWaiting !== null && firstWaiting <= lastSeq;
-      if (renumber && this.handedThrough >= firstWaiting) {
-        // The uplink is publishing some of them by their present numbers: after its ack.
-        db.close();
-        this.problem ??= `${this.options.file} opens once the messages sent from memory are acknowledged`;
-        this.retryLater();
-        return false;
-      }
-      const sql = prepare(db);
-
-      // Nothing below throws: take the file.
-      if (renumber) {
-        const delta = lastSeq + 1 - firstWaiting;
-        for (let i = this.head; i < this.pending.length; i++) this.pending[i]!.seq += delta;
-        this.nextSeq += delta;
-      }
-      this.nextSeq = Math.max(this.nextSeq, lastSeq + 1);
-      this.db = db;
-      this.sql = sql;
-      this.diskCount = count;
-      this.diskBytes = bytes;
-      this.removedThrough = this.deletedThrough = (min ?? lastSeq + 1) - 1;
-      this.diskLastSeq = max ?? this.removedThrough;
-      this.clearFront();
-      this.dropped = (meta.get('dropped') ?? 0) + this.droppedOffFile;
-      this.droppedOffFile = 0;
-      const savedDropAt = meta.get('last_drop_at') ?? null;
-      if (savedDropAt !== null && (this.lastDropAt === null || savedDropAt > this.lastDropAt)) this.lastDropAt = savedDropAt;
-      this.metaDirty = true;
-      this.succeeded();
-      // What waited in memory, with the file's messages, may now be beyond the budget.
-      if (this.diskBytes + this.pendingBytes > this.maxBytes) this.makeRoom();
-      this.schedule();
-      return true;
-    } catch (error) {
-      db?.close();
-      this.fail(error);
-      return false;
-    }
-  }
-
-  /** Writes pending[head..end) in one transaction, with the deletions and totals. */
-  private writeOut(end: number): boolean {
-    if (this.flushImmediate) clearImmediate(this.flushImmediate);
-    this.flushImmediate = null;
-    if (!this.db) return this.inMemory === 0;
-    const removeThrough = this.removedThrough > this.deletedThrough ? this.removedThrough : null;
-    if (removeThrough === null && end === this.head && !this.metaDirty) return true;
-    try {
-      try {
-        this.write(removeThrough, end);
-      } catch (error) {
-        // Space may be short for the new rows and not for the deletions: they free some.
-        if (removeThrough !== null && end > this.head) {
-          try {
-            this.write(removeThrough, this.head);
-          } catch {
-            // The first error says why.
-          }
-        }
-        throw error;
-      }
-      this.succeeded();
-      return true;
-    } catch (error) {
-      this.fail(error);
-      return false;
-    }
-  }
-
-  /** A big burst (or what waited for the disk) goes in slices, one per turn, so the event loop (device polling) keeps turning. */
-  private writeSlice(): void {
-    if (this.writeOut(this.batchEnd()) && this.inMemory > 0) this.schedule();
-  }
-
-  /** The end of the next batch: about BATCH_BYTES, at least one message. */
-  private batchEnd(): number {
-    let bytes = 0;
-    let end = this.head;
-    while (end < this.pending.length && (end === this.head || bytes + this.pending[end]!.size <= BATCH_BYTES)) bytes += this.pending[end++]!.size;
-    return end;
-  }
-
-  private detach(): void {
-    this.db?.close();
-    this.db = null;
-    this.sql = null;
-    this.diskCount = this.diskBytes = 0;
-    this.removedThrough = this.deletedThrough = this.diskLastSeq;
-    this.clearFront();
-  }
-
-  /** One transaction: deletions through `removeThrough`, the waiting messages pending[head..to), the totals. */
-  private write(removeThrough: number | null, to: number): void {
-    const sql = this.sql!;
-    const from = this.head;
-    let written = 0;
-    let last = this.diskLastSeq;
-    this.db!.transaction(() => {
-      if (removeThrough !== null) sql.deleteThrough.run(removeThrough);
-      for (let i = from; i < to; i++) {
-        const e = this.pending[i]!;
-        sql.insert.run(e.seq, e.ts, e.qos, e.size, e.topic, e.payload);
-        written += e.size;
-        last = e.seq;
-      }
-      sql.setMeta.run('bytes', this.diskBytes + written);
-      sql.setMeta.run('count', this.diskCount + to - from);
-      sql.setMeta.run('dropped', this.dropped);
-      sql.setMeta.run('last_drop_at', this.lastDropAt);
-      sql.setMeta.run('last_seq', this.nextSeq - 1);
-    })();
-    if (removeThrough !== null) this.deletedThrough = removeThrough;
-    if (to > from) {
-      this.diskCount += to - from;
-      this.diskBytes += written;
-      this.diskLastSeq = last;
-      this.head = to;
-      this.pendingBytes -= written;
-      this.compact();
-    }
-    this.metaDirty = false;
-  }
-
-  /** Removes the disk's live rows through `through` from the counts; false (nothing removed) when the file cannot be read. */
-  private consumeDisk(through: number): boolean {
-    const f = this.front;
-    if (through >= this.diskLastSeq) {
-      this.diskCount = 0;
-      this.diskBytes = 0;
-      this.removedThrough = this.diskLastSeq;
-      this.clearFront();
-      return true;
-    }
-    if (f.at < f.seq.length && f.seq[f.seq.length - 1]! >= through) {
-      while (f.seq[f.at]! <= through) {
-        this.diskCount--;
-        this.diskBytes -= f.size[f.at]!;
-        f.at++;
-      }
-    } else {
-      try {
-        const [count, bytes] = this.sql!.range.get(this.removedThrough, through) as [number, number];
-        this.diskCount -= count;
-        this.diskBytes -= bytes;
-      } catch (error) {
-        this.fail(error);
-        return false;
-      }
-      this.clearFront();
-    }
-    this.removedThrough = through;
-    return true;
-  }
-
-  /** The size policy: drops the oldest messages until what waits fits in maxBytes. */
-  private makeRoom(): void {
-    let over = this.diskBytes + this.pendingBytes - this.maxBytes;
-    let count = 0;
-    const f = this.front;
-    while (over > 0 && this.diskCount > 0) {
-      // A file that cannot be read: the bound still holds, from memory's oldest.
-      if (f.at >= f.seq.length && !this.loadFront()) break;
-      const size = f.size[f.at]!;
-      this.removedThrough = f.seq[f.at]!;
-      f.at++;
-      this.diskCount--;
-      this.diskBytes -= size;
-      over -= size;
-      count++;
-    }
-    while (over > 0 && this.head < this.pending.length) {
-      const size = this.pending[this.head]!.size;
-      this.head++;
-      this.pendingBytes -= size;
-      over -= size;
-      count++;
-    }
-    if (count === 0) return;
-    this.dropped += count;
-    this.droppedSinceStart += count;
-    if (!this.db) this.droppedOffFile += count;
-    this.lastDropAt = Date.now();
-    this.metaDirty = true;
-    this.compact();
-  }
-
-  /** Reads the next oldest live rows of the file; false when there are none or it cannot be read. */
-  private loadFront(): boolean {
-    let rows: FrontRow[];
-    try {
-      rows = this.sql!.front.all(this.removedThrough, FRONT_ROWS) as FrontRow[];
-    } catch (error) {
-      this.fail(error);
-      return false;
-    }
-    if (rows.length === 0) {
-      // The file holds fewer rows than its totals said: believe the rows.
-      this.diskCount = this.diskBytes = 0;
-      this.removedThrough = this.diskLastSeq;
-      this.metaDirty = true;
-      return false;
-    }
-    const f = this.front;
-    f.seq = rows.map((r) => r[0]);
-    f.size = rows.map((r) => r[1]);
-    f.ts = rows.map((r) => r[2]);
-    f.at = 0;
-    return true;
-  }
-
-  private clearFront(): void {
-    const f = this.front;
-    f.seq = [];
-    f.size = [];
-    f.ts = [];
-    f.at = 0;
-  }
-
-  private oldestTs(): number | null {
-    if (this.diskCount > 0 && (this.front.at < this.front.seq.length || this.loadFront())) return this.front.ts[this.front.at]!;
-    // Still counted but unreadable: unknown.
-    if (this.diskCount > 0) return null;
-    return this.head < this.pending.length ? this.pending[this.head]!.ts : null;
-  }
-
-  private handOut(out: QueuedMessage[]): QueuedMessage[] {
-    const last = out.at(-1);
-    if (last && last.seq > this.handedThrough) this.handedThrough = last.seq;
+    unpack(page, (topic, payload, ts, qos, seq) => out.push({ seq, topic, payload, ts, qos }));
     return out;
   }
 
-  /** Lets go of the acked or dropped head of `pending` once it is a good part of the array. */
+  /** Removes everything up to and including `throughSeq` (the broker acknowledged publishing it); resolves once the store did. */
+  async ack(throughSeq: number): Promise<void> {
+    await this.ask('ack', { through: throughSeq });
+  }
+
+  status(): StoreForwardStatus {
+    const s = this.store;
+    const onTheWay = this.sent - s.received;
+    const waiting = this.buffer.length - this.head;
+    const newer = this.onTheWay[0]?.firstTs ?? this.buffer[this.head]?.ts ?? null;
+    const droppedUnseen = this.droppedHere - s.clientDropped;
+    const lastDropAt = s.lastDropAt === null || (this.lastDropHere !== null && this.lastDropHere > s.lastDropAt) ? this.lastDropHere : s.lastDropAt;
+    return {
+      state: this.lost === null ? s.state : 'degraded',
+      problem: this.lost ?? s.problem,
+      file: s.file,
+      depth: s.depth + onTheWay + waiting,
+      bytes: s.bytes + (this.sentBytes - s.receivedBytes) + this.bufferBytes,
+      // The store's oldest when it holds any (null there: it cannot read its file), else the oldest on its way.
+      oldestTs: s.depth > 0 ? s.oldestTs : newer,
+      dropped: s.dropped + droppedUnseen,
+      droppedSinceStart: s.droppedSinceStart + droppedUnseen,
+      lastDropAt,
+    };
+  }
+
+  /** Messages not written to the file: here, on their way, or in the store's memory (not written yet, or refused by the disk). */
+  get inMemory(): number {
+    return this.store.inMemory + (this.sent - this.store.received) + (this.buffer.length - this.head);
+  }
+
+  /** Sends all that waits and resolves true once it is committed; false when the disk refused it (it waits in the store's memory). */
+  async flush(): Promise<boolean> {
+    this.send(true);
+    return this.ask<boolean>('flush').catch(() => false);
+  }
+
+  /** For tests: changes the page cap of the open file. */
+  async setMaxPageCount(pages: number): Promise<void> {
+    await this.ask('setMaxPageCount', { pages });
+  }
+
+  /**
+   * Sends what waits, lets the store write it and close the file, and ends
+   * its worker; what the disk refuses now is lost (the status says why).
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (!this.client.running) return;
+    this.send(true);
+    // The last status, so that what is shown after the stop is what the file holds.
+    await this.ask('flush', undefined, 10_000).catch(() => undefined);
+    await this.client.close();
+  }
+
+  /** Sends the buffer in batches of BATCH_BYTES; `all` ignores the limit on unanswered batches (a peek or flush must come after them). */
+  private send(all: boolean): void {
+    if (this.sendImmediate && all) {
+      clearImmediate(this.sendImmediate);
+      this.sendImmediate = null;
+    }
+    // A drop here goes even without messages: the store drops what is older, and counts.
+    while ((this.head < this.buffer.length || this.dropOlder) && (all || this.unanswered < MAX_IN_FLIGHT) && this.client.running) {
+      const from = this.head;
+      let bytes = 0;
+      while (this.head < this.buffer.length && (this.head === from || bytes + this.buffer[this.head]!.size <= BATCH_BYTES)) bytes += this.buffer[this.head++]!.size;
+      const { packed, transfer } = pack(this.buffer.slice(from, this.head), false);
+      const batch: PushBatch = {
+        messages: packed,
+        bytes,
+        clientDropped: this.droppedHere,
+        lastDropAt: this.lastDropHere,
+        dropOlder: this.dropOlder,
+      };
+      this.dropOlder = false;
+      if (this.head > from) this.onTheWay.push({ end: this.sent + (this.head - from), firstTs: this.buffer[from]!.ts });
+      this.sent += this.head - from;
+      this.sentBytes += bytes;
+      this.bufferBytes -= bytes;
+      this.compact();
+      this.unanswered++;
+      this.client
+        // No timeout: a store slow to write is waited for (the pushes meanwhile wait here, bounded).
+        .call<Answer<boolean>>('push', batch, { transfer, timeoutMs: Infinity })
+        .then(
+          (answer) => this.update(answer.status),
+          (error: unknown) => this.unreachable(error),
+        )
+        .finally(() => {
+          this.unanswered--;
+          if (!this.closed) this.send(false);
+        });
+    }
+  }
+
+  /** The oldest pushes waiting here go until they fit in maxBytes (they alone are beyond it). */
+  private dropHere(): void {
+    let count = 0;
+    while (this.bufferBytes > this.options.maxBytes && this.head < this.buffer.length) {
+      this.bufferBytes -= this.buffer[this.head++]!.size;
+      count++;
+    }
+    this.droppedHere += count;
+    this.lastDropHere = Date.now();
+    this.dropOlder = true;
+    this.compact();
+  }
+
   private compact(): void {
-    if (this.head === this.pending.length) {
-      this.pending = [];
+    if (this.head === this.buffer.length) {
+      this.buffer = [];
       this.head = 0;
-    } else if (this.head >= 4096 && this.head * 2 >= this.pending.length) {
-      this.pending = this.pending.slice(this.head);
+    } else if (this.head >= 4096 && this.head * 2 >= this.buffer.length) {
+      this.buffer = this.buffer.slice(this.head);
       this.head = 0;
     }
   }
 
-  private schedule(): void {
-    if (this.flushImmediate || this.retryTimer || !this.db) return;
-    this.flushImmediate = setImmediate(() => {
-      this.flushImmediate = null;
-      this.writeSlice();
-    });
+  private update(status: QueueStoreStatus): void {
+    // Answers and events come in the order the store sent them: the last is the newest.
+    this.store = status;
+    while (this.onTheWay.length > 0 && this.onTheWay[0]!.end <= status.received) this.onTheWay.shift();
   }
 
-  private succeeded(): void {
-    this.problem = null;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
+  private unreachable(error: unknown): void {
+    if (!this.client.running && !this.closed) this.lost = (error as Error).message;
   }
 
-  private fail(error: unknown): void {
-    this.problem = error instanceof StoreForwardError || error instanceof StoreFileError ? error.message : describeSqliteError(this.options.file, WHAT, error);
-    this.retryLater();
+  /** A call whose answer carries the store's status. */
+  private async ask<T>(method: string, args?: unknown, timeoutMs?: number): Promise<T> {
+    try {
+      const answer = await this.client.call<Answer<T>>(method, args, timeoutMs === undefined ? {} : { timeoutMs });
+      this.update(answer.status);
+      return answer.value;
+    } catch (error) {
+      this.unreachable(error);
+      throw error;
+    }
   }
-
-  private retryLater(): void {
-    if (this.retryTimer || this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      if (!this.db && !this.attach()) return;
-      this.writeSlice();
-    }, this.retryMs);
-    this.retryTimer.unref();
-  }
-}
-
-function prepare(db: Database.Database): Statements {
-  return {
-    insert: db.prepare('INSERT INTO messages (seq, ts, qos, size, topic, payload) VALUES (?, ?, ?, ?, ?, ?)'),
-    deleteThrough: db.prepare('DELETE FROM messages WHERE seq <= ?'),
-    setMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
-    page: db.prepare('SELECT seq, topic, payload, ts, qos, size FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
-    front: db.prepare('SELECT seq, size, ts FROM messages WHERE seq > ? ORDER BY seq LIMIT ?').raw(),
-    range: db.prepare('SELECT COUNT(*), TOTAL(size) FROM messages WHERE seq > ? AND seq <= ?').raw(),
-  };
 }

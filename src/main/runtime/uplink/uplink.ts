@@ -5,6 +5,7 @@
 import type { TagScalar } from '../../../shared/types';
 import type { UplinkStatus } from '../../../shared/uplink';
 import { MqttLink } from '../mqtt/link';
+import type { WorkerLocation } from '../storage/client';
 import type { TagEngine } from '../tags/engine';
 import type { UplinkConfig } from './config';
 import { JsonNode } from './jsonNode';
@@ -18,6 +19,8 @@ export interface UplinkEnvironment {
   readonly write: (path: string, value: TagScalar) => Promise<void>;
   /** The queue's file (resolved against the data folder); null: no store-and-forward. */
   readonly queueFile: string | null;
+  /** The store worker that runs the queue's SQLite work; omitted or null: it runs on this thread (tests, tools). */
+  readonly storeWorker?: WorkerLocation | null;
   /** The broker password, from the secret store. */
   readonly password?: string;
 }
@@ -40,7 +43,7 @@ export class Uplink {
   ) {
     this.queue =
       config.storeAndForward.enabled && env.queueFile !== null
-        ? new StoreForwardQueue({ file: env.queueFile, maxBytes: config.storeAndForward.maxBytes })
+        ? new StoreForwardQueue({ file: env.queueFile, maxBytes: config.storeAndForward.maxBytes, worker: env.storeWorker ?? null })
         : null;
     this.node =
       config.format === 'sparkplug'
@@ -61,12 +64,18 @@ export class Uplink {
     }, env.password);
   }
 
-  start(): void {
+  /**
+   * Starts the session; resolves once the queue's file is open (its depth
+   * known). Messages queued before that wait for it, in order.
+   */
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    this.queue?.open();
+    const opened = this.queue?.open();
     this.node.start();
     this.link.start();
+    this.statusChanged();
+    await opened;
     this.statusChanged();
   }
 
@@ -76,7 +85,7 @@ export class Uplink {
     this.started = false;
     this.node.stop();
     await this.link.stop((link) => this.node.farewell(link));
-    this.queue?.close();
+    await this.queue?.close();
     this.statusChanged();
     if (this.statusTimer !== null) clearInterval(this.statusTimer);
     this.statusTimer = null;

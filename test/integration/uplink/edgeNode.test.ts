@@ -48,7 +48,7 @@ function tempDir(): string {
 
 function project(modbusPort: number, uplink: string, pollMs = 50): ReturnType<typeof parseProject> {
   return parseProject(`
-devices: [{ name: plc1, driver: modbus-tcp, host: 127.0.0.1, port: ${modbusPort}, pollMs: ${pollMs} }]
+devices: [{ name: plc1, driver: modbus-tcp, host: 127.0.0.1, port: ${modbusPort}, pollMs: ${pollMs}, timeoutMs: 2000 }]
 tags:
   - { path: Plant/Tank/Level, device: plc1, address: "HR:0", units: m, scale: { rawMin: 0, rawMax: 1000, euMin: 0, euMax: 10 } }
   - { path: Plant/Tank/Temp, device: plc1, address: "HR:2:float32" }

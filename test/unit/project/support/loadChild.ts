@@ -6,7 +6,7 @@ import { loadProjectFile, ProjectError } from '../../../../src/main/runtime/proj
 const results = process.argv.slice(2).map((file) => {
   const started = performance.now();
   const cpu = process.cpuUsage();
-  let lines: string[] = [];
+  let lines: string[];
   let problems = 0;
   let more = 0;
   try {

@@ -116,8 +116,9 @@ describe('large project files', () => {
     expect(all.lines).toHaveLength(101);
     expect(all.lines[100]).toBe(`allWrong.yaml: … and ${count + 1 - 100} more problems`);
 
-    for (const r of results) expect(r.ms, r.file).toBeLessThan(60_000);
-    expect(t.ms).toBeLessThan(15_000);
+    // CPU time, which a loaded machine does not inflate as it does wall time (a minute, for the `yaml` library, before).
+    for (const r of results) expect(r.cpuMs, r.file).toBeLessThan(30_000);
+    expect(t.cpuMs).toBeLessThan(10_000);
     expect(peakRssMb).toBeLessThan(1500);
   }, 240_000);
 });

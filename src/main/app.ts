@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { appRoot } from './paths';
 import { readHistorianFile } from './runtime/historian/reviewFile';
-import { loadProjectFile } from './runtime/project/load';
+import { loadProjectFile, type LoadProgress } from './runtime/project/load';
 import type { Project } from './runtime/project/validate';
 import { Runtime } from './runtime/runtime';
 import { SecretStore, type SecretCipher } from './runtime/security/secrets';
@@ -25,11 +25,13 @@ export interface AppOptions {
   readonly dataDir: string;
   /** How secrets are sealed: the desktop app passes Electron's safeStorage; default: a key file in the data folder. */
   readonly secretCipher?: () => SecretCipher;
+  /** Told how loading the project goes when it takes more than a second (the CLI prints it to stderr). */
+  readonly onLoadProgress?: (progress: LoadProgress) => void;
 }
 
 /** Throws a ProjectError (file, line, path) before anything starts if the project is wrong. */
-export async function startApp({ projectFile, dataDir, secretCipher }: AppOptions): Promise<App> {
-  const project = loadProjectFile(projectFile);
+export async function startApp({ projectFile, dataDir, secretCipher, onLoadProgress }: AppOptions): Promise<App> {
+  const project = loadProjectFile(projectFile, { onProgress: onLoadProgress });
   mkdirSync(dataDir, { recursive: true });
   const sim = project.simulator;
   let plant: DemoPlant | null = null;

@@ -13,6 +13,7 @@ import { createHardenedWindow, hardenApp, hardenSession, trustedUrlPredicate } f
 import { appRoot, demoProjectFile, rendererDir } from './paths';
 import { bindIpc } from './transport/ipc';
 import { dispatchFor, localCaller } from './transport/dispatch';
+import { formatProgress } from './runtime/project/load';
 import type { SecretCipher } from './runtime/security/secrets';
 
 /** Secrets sealed by the OS keychain (safeStorage), as the desktop app keeps them. */
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
       projectFile: typeof values.project === 'string' ? values.project : demoProjectFile(),
       dataDir: typeof values.data === 'string' ? values.data : app.getPath('userData'),
       secretCipher: safeStorageCipher,
+      // `npm start` from a terminal: a large project's loading progress, past its first second, as serve mode prints it.
+      onLoadProgress: (progress) => console.error(formatProgress(progress)),
     });
   } catch (error) {
     dialog.showErrorBox('The project cannot be loaded', (error as Error).message);

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { startApp, startReview, type App } from './app';
 import { ReviewError } from './runtime/historian/reviewFile';
 import { defaultDataDir, demoProjectFile, rendererDir } from './paths';
-import { ProjectError } from './runtime/project/load';
+import { formatProgress, ProjectError } from './runtime/project/load';
 import { dispatchFor } from './transport/dispatch';
 import { parseAllowedHost } from './transport/hosts';
 import { createHttpTransport } from './transport/http';
@@ -124,7 +124,12 @@ async function main(): Promise<void> {
   try {
     app = options.review
       ? await startReview(options.review)
-      : await startApp({ projectFile: options.projectFile, dataDir: options.dataDir });
+      : await startApp({
+          projectFile: options.projectFile,
+          dataDir: options.dataDir,
+          // A large project takes seconds: past the first, say how far it is (stderr, so stdout keeps its one ready line).
+          onLoadProgress: (progress) => console.error(formatProgress(progress)),
+        });
   } catch (error) {
     if (error instanceof ProjectError) console.error(`serve: the project cannot be loaded:\n${error.message}`);
     else if (error instanceof ReviewError) console.error(`serve: the historian file cannot be reviewed: ${error.message}`);

@@ -65,9 +65,13 @@ tags:
     writable: true
     unitz: m
 `;
+    // Schema and cross-reference problems in one pass: plc1 failed its schema, so
+    // tags[1]'s address on it waits for it; plc2 is unknown whatever plc1 says.
     expect(problems(text)).toEqual([
       'plant.yaml:5: devices[0].pollMs: Too small: expected number to be >=10',
+      'plant.yaml:8: tags[0].device: no device "plc2" (devices: plc1)',
       'plant.yaml:10: tags[1]: Unrecognized key: "unitz"',
+      'plant.yaml:10: tags[1].path: "A/B" is defined twice',
     ]);
     const cross = problems(text.replace('pollMs: 5', 'pollMs: 50').replace('    unitz: m\n', ''));
     expect(cross).toEqual([

@@ -28,22 +28,54 @@
 /** Per container: the line of each sequence item, or of each mapping key. */
 export type LineMap = WeakMap<object, number[] | Map<string, number>>;
 
+/** Where the items of a sequence under a top-level key start: their lines, and the offsets of those lines. */
+export interface TopItems {
+  readonly lines: number[];
+  readonly offsets: number[];
+}
+
 export interface SubsetResult {
   readonly data: Record<string, unknown>;
   /** Only with `recordLines`: the lines of the nodes, for error messages. */
   readonly lines: LineMap | null;
   /** The line of the first key (where `yaml` places the document's contents). */
   readonly rootLine: number;
+  /**
+   * Always recorded, since it costs two numbers per entry: the line and offset
+   * of each top-level key, and of each item of a block sequence under one.
+   * `subsetLineFinder` finds deeper lines from them by reading one entry again.
+   */
+  readonly top: ReadonlyMap<string, { readonly line: number; readonly offset: number; readonly items: TopItems | null }>;
+  /** The text as read (CRLF made LF): what `top`'s offsets point into. */
+  readonly text: string;
 }
 
-/** Thrown to give up; caught in `parseYamlSubset` only. */
-const GIVE_UP = { giveUp: true } as const;
+/** Why the reader gave up, and on which line: what a caller that cannot fall back to `yaml` reports. */
+export interface GaveUp {
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** Thrown to give up; caught in `readYamlSubset` only. The reader adds the line. */
+class GiveUp {
+  constructor(readonly reason: string) {}
+}
+const giveUp = (reason: string) => new GiveUp(reason);
 
 // Characters YAML does not allow in a stream, a tab, and a CR that is not part of CRLF.
 // eslint-disable-next-line no-control-regex
 const REFUSED_CHARS = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]|\r(?!\n)/;
+// eslint-disable-next-line no-control-regex
+const REFUSED_CHARS_ALL = /[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufffe\uffff]|\r(?!\n)/g;
 const KEY = /[A-Za-z_][A-Za-z0-9_.$-]*/y;
 const NOT_STRING_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', '__proto__']);
+
+export interface SubsetOptions {
+  /** Also the line of every key and item (the same lines `yaml`'s source ranges give). */
+  readonly recordLines?: boolean;
+  /** Called every 65,536 lines with the offset reached (for progress on large files). */
+  readonly onProgress?: (offset: number, length: number) => void;
+}
 
 /**
  * The data of a project text in the subset above, or undefined when the text
@@ -51,16 +83,60 @@ const NOT_STRING_KEYS = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE',
  * line of every key and item (the same lines `yaml`'s source ranges give).
  */
 export function parseYamlSubset(text: string, recordLines = false): SubsetResult | undefined {
-  if (REFUSED_CHARS.test(text)) return undefined;
+  const result = readYamlSubset(text, { recordLines });
+  return 'gaveUp' in result ? undefined : result;
+}
+
+/** As `parseYamlSubset`, but says where and why it gave up. */
+export function readYamlSubset(text: string, options: SubsetOptions = {}): SubsetResult | { readonly gaveUp: GaveUp } {
+  const bad = REFUSED_CHARS.exec(text);
+  if (bad) return { gaveUp: { line: lineAt(text, bad.index), reason: refusedCharReason(bad[0]) } };
   // CRLF: the same line numbers, one line break character.
   if (text.includes('\r')) text = text.replace(/\r\n/g, '\n');
-  const reader = new Reader(text, recordLines);
+  const reader = new Reader(text, options.recordLines ?? false, options.onProgress);
   try {
     return reader.document();
   } catch (error) {
-    if (error === GIVE_UP) return undefined;
+    if (error instanceof GiveUp) return { gaveUp: { line: reader.line, reason: error.reason } };
     throw error;
   }
+}
+
+/**
+ * Every line holding a character YAML refuses (control characters, a tab, a
+ * lone CR…), up to `max` of them, in one pass: what a file too large for
+ * `yaml` is refused with, so a damaged file names its damage at once.
+ */
+export function refusedCharLines(text: string, max: number): { lines: GaveUp[]; more: number } {
+  const lines: GaveUp[] = [];
+  let more = 0;
+  let line = 1;
+  let counted = 0; // the offset up to which line breaks are counted
+  let lastLine = 0;
+  REFUSED_CHARS_ALL.lastIndex = 0;
+  for (let m = REFUSED_CHARS_ALL.exec(text); m; m = REFUSED_CHARS_ALL.exec(text)) {
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    counted = m.index;
+    if (line === lastLine) continue; // one problem per line
+    lastLine = line;
+    if (lines.length < max) lines.push({ line, reason: refusedCharReason(m[0]) });
+    else more++;
+  }
+  return { lines, more };
+}
+
+function refusedCharReason(char: string): string {
+  if (char === '\t') return 'a tab (YAML indents with spaces only)';
+  if (char === '\r') return 'a carriage return without a line feed';
+  const code = char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  return `the character U+${code}, which a YAML file may not hold`;
+}
+
+/** The 1-based line of `offset` in `text`. */
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 const SPACE = 0x20;
@@ -78,19 +154,33 @@ class Reader {
   private indent = 0; // spaces before its content
   private eof = false;
   private nextStart = 0; // where the line after it starts
+  private readonly top = new Map<string, { line: number; offset: number; items: TopItems | null }>();
+  // Set by the root mapping just before it reads the value of a key on the
+  // following lines; taken (and cleared) by the node that starts there, so
+  // only a sequence directly under a top-level key records its items.
+  private topItems: TopItems | null = null;
 
-  constructor(text: string, recordLines: boolean) {
+  constructor(
+    text: string,
+    recordLines: boolean,
+    private readonly onProgress?: (offset: number, length: number) => void,
+  ) {
     this.text = text;
     this.lines = recordLines ? new WeakMap() : null;
   }
 
+  /** The line the reader is on (where it gave up, when it did). */
+  get line(): number {
+    return this.lineNo;
+  }
+
   document(): SubsetResult {
     this.advance();
-    if (this.eof || this.indent !== 0) throw GIVE_UP; // empty, or an indented top level: let `yaml` say
+    if (this.eof || this.indent !== 0) throw giveUp(this.eof ? 'the file holds no project (it is empty, or only comments)' : 'the top level is indented'); // let `yaml` say, where it reads the file
     const rootLine = this.lineNo;
-    const data = this.blockMap(0, this.start);
-    if (!this.eof) throw GIVE_UP;
-    return { data, lines: this.lines, rootLine };
+    const data = this.blockMap(0, this.start, true);
+    if (!this.eof) throw giveUp('a line the reader does not understand here');
+    return { data, lines: this.lines, rootLine, top: this.top, text: this.text };
   }
 
   /** Moves to the next line that holds more than spaces and a comment. */
@@ -100,6 +190,7 @@ class Reader {
     while (at <= text.length) {
       if (at === text.length) break;
       this.lineNo++;
+      if ((this.lineNo & 0xffff) === 0) this.onProgress?.(at, text.length);
       let end = text.indexOf('\n', at);
       if (end < 0) end = text.length;
       let i = at;
@@ -110,7 +201,7 @@ class Reader {
         this.indent = i - at;
         this.nextStart = end + 1;
         // A document marker or a directive is for `yaml` to read.
-        if (this.indent === 0 && (text.startsWith('---', at) || text.startsWith('...', at) || text.charCodeAt(at) === 0x25 /* % */)) throw GIVE_UP;
+        if (this.indent === 0 && (text.startsWith('---', at) || text.startsWith('...', at) || text.charCodeAt(at) === 0x25 /* % */)) throw giveUp('a document marker or directive (---, ..., %)');
         return;
       }
       at = end + 1;
@@ -120,47 +211,61 @@ class Reader {
   }
 
   /** A block mapping whose keys sit at column `indent`; the first key starts at `first` on the current line. */
-  private blockMap(indent: number, first: number): Record<string, unknown> {
+  private blockMap(indent: number, first: number, root = false): Record<string, unknown> {
+    this.topItems = null;
     const map: Record<string, unknown> = {};
     const keyLines = this.lines ? new Map<string, number>() : null;
     if (this.lines) this.lines.set(map, keyLines!);
     let at = first;
     for (;;) {
       const key = this.key(at);
-      if (key === null) throw GIVE_UP;
-      if (Object.hasOwn(map, key)) throw GIVE_UP; // `yaml` says "Map keys must be unique" with the line
+      if (key === null) throw giveUp('expected `key: value` (a plain key, a colon, a space)');
+      if (Object.hasOwn(map, key)) throw giveUp(`the key "${key}" is given twice: map keys must be unique`); // `yaml` says "Map keys must be unique" with the line
       keyLines?.set(key, this.lineNo);
+      let items: TopItems | null = null;
+      if (root) {
+        items = { lines: [], offsets: [] };
+        this.top.set(key, { line: this.lineNo, offset: this.start, items });
+      }
       const valueAt = this.skipSpaces(at + key.length + 1);
       if (this.isEndOfContent(valueAt)) {
         // `key:` with its value on the following lines (or none: null).
         this.advance();
+        this.topItems = items;
         if (this.indent > indent) map[key] = this.blockNode(this.indent);
         else if (this.indent === indent && this.isDashItem(this.start + indent)) map[key] = this.blockSeq(indent);
         else map[key] = null;
+        this.topItems = null;
       } else {
         map[key] = this.inlineValue(valueAt);
         this.advance();
-        if (this.indent > indent) throw GIVE_UP; // a continuation line, or a deeper node after a value
+        if (this.indent > indent) throw giveUp('a line indented deeper than the value before it (a continuation line, or bad indentation)');
       }
       if (this.indent < indent) return map; // eof is -1
-      if (this.indent > indent) throw GIVE_UP;
+      if (this.indent > indent) throw giveUp('bad indentation');
       at = this.start + indent;
     }
   }
 
   /** A block sequence whose dashes sit at column `indent` of the current line. */
   private blockSeq(indent: number): unknown[] {
+    const top = this.topItems;
+    this.topItems = null;
     const items: unknown[] = [];
     const itemLines = this.lines ? ([] as number[]) : null;
     if (this.lines) this.lines.set(items, itemLines!);
     for (;;) {
       const dash = this.start + indent;
-      if (!this.isDashItem(dash)) throw GIVE_UP;
+      if (!this.isDashItem(dash)) throw giveUp('expected a list item (`- …`)');
+      if (top) {
+        top.lines.push(this.lineNo);
+        top.offsets.push(this.start);
+      }
       const at = this.skipSpaces(dash + 1);
       if (this.isEndOfContent(at)) {
         // `-` alone: the item is on the following lines (an empty item is left to `yaml`).
         this.advance();
-        if (this.indent <= indent) throw GIVE_UP;
+        if (this.indent <= indent) throw giveUp('an empty list item');
         itemLines?.push(this.lineNo);
         items.push(this.blockNode(this.indent));
       } else if (this.key(at) !== null) {
@@ -171,10 +276,10 @@ class Reader {
         itemLines?.push(this.lineNo);
         items.push(this.inlineValue(at));
         this.advance();
-        if (this.indent > indent) throw GIVE_UP;
+        if (this.indent > indent) throw giveUp('a line indented deeper than the item before it');
       }
       if (this.indent !== indent || !this.isDashItem(this.start + indent)) {
-        if (this.indent > indent) throw GIVE_UP;
+        if (this.indent > indent) throw giveUp('bad indentation');
         return items;
       }
     }
@@ -185,7 +290,7 @@ class Reader {
     const at = this.start + indent;
     if (this.isDashItem(at)) return this.blockSeq(indent);
     if (this.key(at) !== null) return this.blockMap(indent, at);
-    throw GIVE_UP; // a scalar on a line of its own
+    throw giveUp('a value on a line of its own (multi-line values are not read here)');
   }
 
   /** `-` followed by a space or the end of the line. */
@@ -217,7 +322,7 @@ class Reader {
       for (const key of known) if (this.text.startsWith(key, at)) return key;
     } else this.keyCache.set(bucket, (known = []));
     const key = this.text.slice(at, end);
-    if (NOT_STRING_KEYS.has(key) || key.length > 1000) throw GIVE_UP;
+    if (NOT_STRING_KEYS.has(key) || key.length > 1000) throw giveUp(`the key "${key.slice(0, 40)}" is not a plain name`);
     if (known.length < 16) known.push(key);
     return key;
   }
@@ -238,7 +343,7 @@ class Reader {
     if (c === 0x22 /* " */ || c === 0x27 /* ' */ || c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const [value, after] = this.flowValue(at);
       const rest = this.skipSpaces(after);
-      if (rest < this.end && !(rest > after && this.text.charCodeAt(rest) === HASH)) throw GIVE_UP;
+      if (rest < this.end && !(rest > after && this.text.charCodeAt(rest) === HASH)) throw giveUp('text after a quoted or bracketed value');
       return value;
     }
     // A plain scalar runs to the end of the line or to a comment.
@@ -264,7 +369,7 @@ class Reader {
     }
     let last = end;
     while (last > at && text.charCodeAt(last - 1) === SPACE) last--;
-    if (last === at) throw GIVE_UP; // an empty value in a flow collection
+    if (last === at) throw giveUp('an empty value in a flow collection');
     return [plainScalar(text.slice(at, last), true), end];
   }
 
@@ -275,10 +380,10 @@ class Reader {
     let at = this.skipSpaces(open + 1);
     while (this.text.charCodeAt(at) !== 0x7d) {
       const key = this.key(at);
-      if (key === null || Object.hasOwn(map, key)) throw GIVE_UP;
+      if (key === null || Object.hasOwn(map, key)) throw giveUp(key === null ? 'expected `key: value` in a { } mapping' : `the key "${key}" is given twice: map keys must be unique`);
       keyLines?.set(key, this.lineNo);
       at = this.skipSpaces(at + key.length + 1);
-      if (at >= this.end) throw GIVE_UP; // continues on the next line
+      if (at >= this.end) throw giveUp('a { } mapping that continues on the next line');
       const [value, after] = this.flowValue(at);
       map[key] = value;
       at = this.afterFlowItem(after, 0x7d);
@@ -292,8 +397,8 @@ class Reader {
     if (this.lines) this.lines.set(items, itemLines!);
     let at = this.skipSpaces(open + 1);
     while (this.text.charCodeAt(at) !== 0x5d) {
-      if (at >= this.end) throw GIVE_UP;
-      if (this.key(at) !== null) throw GIVE_UP; // `[a: b]` is a one-pair mapping
+      if (at >= this.end) throw giveUp('a [ ] list that continues on the next line');
+      if (this.key(at) !== null) throw giveUp('`key: value` inside a [ ] list'); // `[a: b]` is a one-pair mapping
       const [value, after] = this.flowValue(at);
       itemLines?.push(this.lineNo);
       items.push(value);
@@ -308,11 +413,11 @@ class Reader {
     const c = this.text.charCodeAt(at);
     if (at < this.end && c === 0x2c) {
       at = this.skipSpaces(at + 1);
-      if (at >= this.end || this.text.charCodeAt(at) === 0x2c) throw GIVE_UP;
+      if (at >= this.end || this.text.charCodeAt(at) === 0x2c) throw giveUp('an empty item, or a collection that continues on the next line');
       return at;
     }
     if (at < this.end && c === close) return at;
-    throw GIVE_UP;
+    throw giveUp('expected `,` or the closing bracket');
   }
 
   private doubleQuoted(open: number): [string, number] {
@@ -332,13 +437,13 @@ class Reader {
       } else if (e === 'x' || e === 'u') {
         const digits = e === 'x' ? 2 : 4;
         const hex = text.slice(i + 2, i + 2 + digits);
-        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== digits) throw GIVE_UP;
+        if (!/^[0-9a-fA-F]+$/.test(hex) || hex.length !== digits) throw giveUp('a bad \\x or \\u escape');
         out += String.fromCharCode(parseInt(hex, 16));
         i += 1 + digits;
-      } else throw GIVE_UP; // a rarer escape, or a line-end escape
+      } else throw giveUp('an escape the reader does not take'); // a rarer escape, or a line-end escape
       from = i + 1;
     }
-    throw GIVE_UP; // continues on the next line
+    throw giveUp('a double-quoted string that is not closed on its line'); // continues on the next line
   }
 
   private singleQuoted(open: number): [string, number] {
@@ -355,7 +460,7 @@ class Reader {
       }
       return [out + text.slice(from, i), i + 1];
     }
-    throw GIVE_UP;
+    throw giveUp('a single-quoted string that is not closed on its line');
   }
 }
 
@@ -386,10 +491,12 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
 function plainScalar(source: string, flow: boolean): unknown {
   const c = source.charCodeAt(0);
   // Indicators cannot start a plain scalar (`-` can, before a non-space: `-5`).
-  if ('&*!|>%@`\'"?:,[]{}#'.includes(source[0] ?? '') || (c === DASH && (source.length === 1 || source.charCodeAt(1) === SPACE))) throw GIVE_UP;
+  if ('&*!|>%@`\'"?:,[]{}#'.includes(source[0] ?? '') || (c === DASH && (source.length === 1 || source.charCodeAt(1) === SPACE))) {
+    throw giveUp(`a value starting with "${source[0]}" (anchors, aliases, tags, block scalars… are not read here)`);
+  }
   // `a: b` inside a value is a mapping (or an error); a trailing `:` is a key.
-  if (source.includes(': ') || source.endsWith(':') || source.includes(' #')) throw GIVE_UP;
-  if (flow && source.includes('#')) throw GIVE_UP;
+  if (source.includes(': ') || source.endsWith(':') || source.includes(' #')) throw giveUp('a value holding ": ", " #" or ending in ":" (quote it)');
+  if (flow && source.includes('#')) throw giveUp('a "#" in a value inside brackets (quote it)');
   // Most plain scalars are words: only a few first characters can make anything but a string.
   if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === DASH || c === 0x2e || c === 0x7e) {
     if (NULL.test(source)) return null;
@@ -427,4 +534,42 @@ export function lineOfSubsetPath(result: SubsetResult, path: readonly PropertyKe
     }
   }
   return line;
+}
+
+/**
+ * The line of a path, for a result read without `recordLines` (which would
+ * cost a map per container of the whole file): the top-level index gives the
+ * entry the path goes into, and only that entry's text is read again, with
+ * lines. An entry is a few lines, so a problem in a 50 MB file costs a
+ * few microseconds, not a second read of the file.
+ */
+export function subsetLineFinder(result: SubsetResult): (path: readonly PropertyKey[]) => number {
+  const keys = [...result.top.values()];
+  const nextKeyOffset = new Map(keys.map((entry, i) => [entry, keys[i + 1]?.offset ?? result.text.length]));
+  const cache = new Map<number, SubsetResult | null>();
+  const reread = (from: number, to: number, prefix: string): SubsetResult | null => {
+    let mini = cache.get(from);
+    if (mini === undefined) {
+      mini = parseYamlSubset(prefix + result.text.slice(from, to), true) ?? null;
+      if (cache.size > 1000) cache.clear();
+      cache.set(from, mini);
+    }
+    return mini;
+  };
+  return (path) => {
+    const [key, index, ...rest] = path;
+    const entry = typeof key === 'string' ? result.top.get(key) : undefined;
+    if (!entry) return result.rootLine;
+    const end = nextKeyOffset.get(entry)!;
+    const items = entry.items;
+    if (items && items.lines.length > 0) {
+      if (typeof index !== 'number' || index < 0 || index >= items.lines.length) return entry.line;
+      // One item, under a made-up key so that it reads as a document: its line 2 is the item's line.
+      const mini = reread(items.offsets[index]!, items.offsets[index + 1] ?? end, 'x:\n');
+      return mini ? items.lines[index]! + lineOfSubsetPath(mini, ['x', 0, ...rest]) - 2 : items.lines[index]!;
+    }
+    // A mapping (or a one-line value) under the key: read that section again.
+    const mini = reread(entry.offset, end, '');
+    return mini ? entry.line + lineOfSubsetPath(mini, path) - 1 : entry.line;
+  };
 }

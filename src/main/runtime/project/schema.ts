@@ -128,3 +128,13 @@ export type HistorianConfig = z.output<typeof historianSchema>;
 export type AlarmJournalConfig = z.output<typeof alarmJournalSchema>;
 export type TagHistoryConfig = z.output<typeof tagHistorySchema>;
 export type ProjectFile = z.output<typeof projectSchema>;
+
+/**
+ * The file with its devices and tags left unchecked: the loader checks the
+ * top level with it, then each device and tag entry with its own schema, so
+ * one bad entry costs that entry, not the cross-checks of the whole file.
+ */
+export const projectShellSchema = projectSchema.extend({
+  devices: z.array(z.unknown()).default([]),
+  tags: z.array(z.unknown()).default([]),
+});

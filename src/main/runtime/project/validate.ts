@@ -32,13 +32,28 @@ export interface Project {
 
 type Report = (path: readonly PropertyKey[], message: string) => void;
 
+export interface CrossCheckOptions {
+  /**
+   * Names of devices and paths of tags whose entries are in the file but failed
+   * their schema (and were left out): references to them are not reported,
+   * since the entry's own problem already is.
+   */
+  readonly failed?: { readonly devices: ReadonlySet<string>; readonly tags: ReadonlySet<string> };
+  /** Called every 1,024 tags with the count checked (for progress on large files). */
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** At most this many names in "no device … (devices: …)": a site has hundreds. */
+const NAMES_SHOWN = 10;
+
 /**
  * Checks the whole file and resolves it into a Project. `previous` (the
  * project a change set starts from) lets a tag entry that is the very same
  * object, on the very same device entry, keep its definition: a change of
  * ten tags in a project of a hundred thousand parses ten addresses, not all.
  */
-export function crossCheck(file: ProjectFile, report: Report, previous?: Project): Project {
+export function crossCheck(file: ProjectFile, report: Report, previous?: Project, options: CrossCheckOptions = {}): Project {
+  const failedDevices = options.failed?.devices ?? new Set<string>();
   const reuse = reusableDefinitions(previous);
   const devices = new Map<string, DeviceConfig>();
   const ofModule = new Map<DriverModule, { device: DeviceConfig; index: number }[]>();
@@ -54,7 +69,9 @@ export function crossCheck(file: ProjectFile, report: Report, previous?: Project
 
   const seen = new Set<string>();
   const tags: TagDefinition[] = [];
+  const total = file.tags.length;
   file.tags.forEach((tag, i) => {
+    if (options.progress && (i & 1023) === 0) options.progress(i, total);
     const at = (key: string) => ['tags', i, key];
     const known = reuse?.tags.get(tag);
     if (known && reuse!.devices.get(tag.device) === devices.get(tag.device) && !seen.has(tag.path)) {
@@ -69,8 +86,9 @@ export function crossCheck(file: ProjectFile, report: Report, previous?: Project
 
     const device = devices.get(tag.device);
     if (!device) {
-      const known = [...devices.keys()].join(', ') || 'none are defined';
-      report(at('device'), `no device "${tag.device}" (devices: ${known})`);
+      // A device whose entry failed its schema is reported there; its tags wait for it.
+      if (failedDevices.has(tag.device)) return;
+      report(at('device'), `no device "${tag.device}" (devices: ${namesOf([...devices.keys(), ...failedDevices])})`);
       return;
     }
     let facts: ParsedAddress;
@@ -116,7 +134,10 @@ export function crossCheck(file: ProjectFile, report: Report, previous?: Project
     });
   });
 
-  const alarms = checkAlarms(file, tags, report);
+  options.progress?.(total, total);
+  // Tags of the file that did not resolve (their own problem is reported): a reference to one is not "no tag".
+  const unresolved = new Set([...seen, ...(options.failed?.tags ?? [])]);
+  const alarms = checkAlarms(file, tags, unresolved, report);
   return {
     name: file.name,
     devices: file.devices,
@@ -142,8 +163,10 @@ function reusableDefinitions(previous: Project | undefined): { tags: Map<TagConf
 }
 
 /** Resolves each tag's alarms; the tags they name must exist and fit the alarm's kind. */
-function checkAlarms(file: ProjectFile, tags: readonly TagDefinition[], report: Report): AlarmDefinition[] {
+function checkAlarms(file: ProjectFile, tags: readonly TagDefinition[], declared: ReadonlySet<string>, report: Report): AlarmDefinition[] {
   const byPath = new Map(tags.map((tag) => [tag.path, tag]));
+  const checkOther = (path: string, need: 'numeric' | 'any', at: PropertyKey[]): string | null =>
+    !byPath.has(path) && declared.has(path) ? path : checkOtherTag(byPath, path, need, report, at);
   const ids = new Set<string>();
   const alarms: AlarmDefinition[] = [];
   file.tags.forEach((config, i) => {
@@ -159,9 +182,9 @@ function checkAlarms(file: ProjectFile, tags: readonly TagDefinition[], report: 
       if (alarm.limit !== undefined && !numeric) report(at('kind'), `a ${alarm.kind} alarm needs a numeric tag; ${tag.path} is a ${tag.dataType}`);
       if (alarm.kind === 'digital' && tag.dataType !== 'bool') report(at('kind'), `a digital alarm needs a bool tag; ${tag.path} is ${tag.dataType}`);
       if (alarm.limit !== undefined) limits.set(alarm.kind, alarm.limit);
-      const sp = alarm.sp === undefined ? null : checkOtherTag(byPath, alarm.sp, 'numeric', report, at('sp'));
+      const sp = alarm.sp === undefined ? null : checkOther(alarm.sp, 'numeric', at('sp'));
       const suppressor = alarm.suppressedBy === undefined ? null : typeof alarm.suppressedBy === 'string' ? { tag: alarm.suppressedBy, state: true } : alarm.suppressedBy;
-      if (suppressor) checkOtherTag(byPath, suppressor.tag, 'any', report, at('suppressedBy'));
+      if (suppressor) checkOther(suppressor.tag, 'any', at('suppressedBy'));
       alarms.push(resolveAlarm(id, tag, alarm, sp, suppressor));
     });
     // Limits that cross each other would make the more severe alarm fire first.
@@ -179,6 +202,12 @@ function checkAlarms(file: ProjectFile, tags: readonly TagDefinition[], report: 
     }
   });
   return alarms;
+}
+
+function namesOf(names: readonly string[]): string {
+  if (names.length === 0) return 'none are defined';
+  const shown = names.slice(0, NAMES_SHOWN).join(', ');
+  return names.length > NAMES_SHOWN ? `${shown} and ${names.length - NAMES_SHOWN} more` : shown;
 }
 
 function checkOtherTag(byPath: ReadonlyMap<string, TagDefinition>, path: string, need: 'numeric' | 'any', report: Report, at: PropertyKey[]): string | null {

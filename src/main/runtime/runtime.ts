@@ -318,7 +318,8 @@ export class Runtime implements RuntimeParts, EventRuntime {
     }
     const unbound: UnboundTag[] = [];
     for (const [name, change] of perDevice) {
-      if (!restarted.has(name) && newDevices.has(name)) unbound.push(...(await this.devicesOf.retag(name, change)));
+      // Only a device that ran before and runs on: a new or restarted one was created with all its tags.
+      if (oldDevices.has(name) && !restarted.has(name) && newDevices.has(name)) unbound.push(...(await this.devicesOf.retag(name, change)));
     }
 
     this.historian?.setTags(historizedTags(next.tags, next.historian));

@@ -180,6 +180,39 @@ tags:
     await waitFor(() => live(runtime, 'Plant/Level')?.value === 2, 'polling goes on');
   });
 
+  it('moves a tag to a device added in the same change set, and to a device whose settings changed', async () => {
+    const first = await modbusServer();
+    const second = await modbusServer();
+    first.server.registers[0] = 11;
+    second.server.registers[0] = 22;
+    const runtime = startRuntime(
+      `
+devices: [{ name: plc, driver: modbus-tcp, host: 127.0.0.1, port: ${first.port}, pollMs: 50 }]
+tags:
+  - { path: Plant/A, device: plc, address: "HR:0" }
+  - { path: Plant/B, device: plc, address: "HR:0" }
+`,
+      tempDir(),
+    );
+    await waitFor(() => live(runtime, 'Plant/A')?.value === 11, 'the first value');
+    await runtime.applyChanges({
+      devices: { add: [{ name: 'plc2', driver: 'modbus-tcp', host: '127.0.0.1', port: second.port, pollMs: 50 }] },
+      tags: { update: [{ path: 'Plant/B', device: 'plc2', address: 'HR:0' }] },
+    });
+    await waitFor(() => live(runtime, 'Plant/B')?.value === 22, 'the moved tag read from the new device');
+    const count = (name: string) => runtime.devices().find((d) => d.name === name)!.tagCount;
+    expect([count('plc'), count('plc2')]).toEqual([1, 1]);
+
+    // The device's settings change (a restart of its driver) and a tag moves back to it in one step.
+    await runtime.applyChanges({
+      devices: { update: [{ name: 'plc', driver: 'modbus-tcp', host: '127.0.0.1', port: first.port, pollMs: 60 }] },
+      tags: { update: [{ path: 'Plant/B', device: 'plc', address: 'HR:0', units: 'm' }] },
+    });
+    first.server.registers[0] = 33;
+    await waitFor(() => live(runtime, 'Plant/B')?.value === 33 && live(runtime, 'Plant/A')?.value === 33, 'both on the restarted device');
+    expect([count('plc'), count('plc2')]).toEqual([2, 0]);
+  });
+
   it('births the uplink again with the new metrics when published tags change', async () => {
     const broker = await Mosquitto.start();
     cleanups.push(() => broker.stop());

@@ -62,6 +62,7 @@ const MIGRATIONS: Record<number, string> = {
       q INTEGER NOT NULL,
       PRIMARY KEY (tag_id, t)
     ) WITHOUT ROWID;
+    -- By time: the file's oldest and newest sample, for every status report.
     CREATE INDEX text_samples_by_time ON text_samples (t);
     -- One row each time a tag's quality (status, reason or protocol code) changed.
     CREATE TABLE quality_changes (
@@ -73,7 +74,6 @@ const MIGRATIONS: Record<number, string> = {
       code_name TEXT,
       PRIMARY KEY (tag_id, t)
     ) WITHOUT ROWID;
-    CREATE INDEX quality_changes_by_time ON quality_changes (t);
   `,
 };
 

@@ -91,6 +91,8 @@ function open(): void {
     }
     for (const message of backlog.rows.splice(0)) appendRows(message);
     setState(config.readonly ? 'read_only' : 'ok', null);
+    // What waited for the file (a slow start, a disk that came back) is made durable now, not a tick later.
+    if (!config.readonly && store.pendingCount() > 0) flush();
   } catch (error) {
     store?.close();
     store = null;

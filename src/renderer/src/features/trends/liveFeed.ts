@@ -75,7 +75,7 @@ export class LiveFeed {
     this.pending = null;
     const held = this.buffers.map((b) => {
       const s = b.series();
-      return { t: s.t.slice(), v: s.v.slice(), q: s.q.slice(), mode: s.mode };
+      return { ...s, t: s.t.slice(), v: s.v.slice(), q: s.q.slice() };
     });
     for (const buffer of this.buffers) buffer.clear();
     return held;

@@ -34,7 +34,7 @@ export interface LiveSample {
 export function sampleOf(change: Pick<TagChange, 'value' | 'quality' | 'ts'>): LiveSample {
   const { value, quality } = change;
   const q = QUALITY_CODE[quality.status];
-  if (typeof value === 'string') return { t: change.ts, v: NaN, q, text: value, quality };
+  if (typeof value === 'string') return { t: change.ts, v: NaN, q, text: value };
   const v =
     q === QUALITY_CODE.bad || value === null || typeof value === 'string'
       ? NaN
@@ -45,7 +45,12 @@ export function sampleOf(change: Pick<TagChange, 'value' | 'quality' | 'ts'>): L
         : Number.isFinite(value)
           ? value
           : NaN;
-  return { t: change.ts, v, q: Number.isNaN(v) ? QUALITY_CODE.bad : q, quality };
+  return { t: change.ts, v, q: Number.isNaN(v) ? QUALITY_CODE.bad : q };
+}
+
+/** The sample with the quality it came with, so the buffer keeps the quality's transitions (why it is Bad). */
+export function liveSampleOf(change: Pick<TagChange, 'value' | 'quality' | 'ts'>): LiveSample {
+  return { ...sampleOf(change), quality: change.quality };
 }
 
 function transitionOf(t: number, quality: Quality): QualityTransition {

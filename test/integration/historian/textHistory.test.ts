@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Project } from '../../../src/main/runtime/project/schema';
+import type { Project } from '../../../src/main/runtime/project/validate';
 import { Runtime } from '../../../src/main/runtime/runtime';
 import { GOOD, type HistorySeries, type Quality } from '../../../src/shared/types';
 import { waitFor } from '../../helpers/waitFor';
@@ -108,7 +108,7 @@ describe('text tags and quality reasons in history, through a runtime', () => {
     await runtime.historian!.flush();
     const after = await runtime.handlers['history.query']({ paths: ['U/Recipe'], from: at(5), to: restarted + 1000 });
     const series = after.series[0]!;
-    expect(series.text!.slice(-2)).toEqual(['Cooling', 'Cooling']);
+    expect(Array.from(series.text!).slice(-2)).toEqual(['Cooling', 'Cooling']);
     expect(Array.from(series.q).slice(-2)).toEqual([2, 0]);
     expect(series.qualities!.slice(-2).map((q) => [q.status, q.reason])).toEqual([
       ['bad', undefined],

@@ -96,7 +96,7 @@ describe('historian text samples and quality transitions', () => {
   it('keeps a text tag on flush and reads it back with the text in force at from', () => {
     const file = fresh();
     let store = storeAt(file);
-    let [recipe, level] = store.registerTags(TAGS) as [number, number];
+    let [recipe] = store.registerTags(TAGS) as [number, number];
     store.text.appendText({ id: recipe, t: T0, value: 'Idle', q: 0 });
     store.text.appendText({ id: recipe, t: T0 + 1000, value: 'Heating', q: 0 });
     // Pending (not yet flushed) samples are part of a query.
@@ -111,7 +111,9 @@ describe('historian text samples and quality transitions', () => {
     store.close();
 
     store = storeAt(file);
-    [recipe, level] = store.registerTags(TAGS) as [number, number];
+    const ids = store.registerTags(TAGS) as [number, number];
+    recipe = ids[0];
+    const level = ids[1];
     expect(store.summary()).toMatchObject({ samples: 4, oldest: T0, newest: T0 + 4000 });
     const series = textSeries(store.text.textSamples(recipe, T0 + 1500, T0 + 10_000), { from: T0 + 1500, to: T0 + 10_000 });
     expect(Array.from(series.t)).toEqual([T0 + 1000, T0 + 3000, T0 + 4000]);

@@ -58,8 +58,9 @@ function storeTagOf({ path, units, description, dataType, group, step, offset }:
   return { path, units, description, dataType, group, step, offset };
 }
 
-function recorderOf(tag: HistorizedTag): Recorder | TextRecorder {
-  return tag.dataType === 'string' ? new TextRecorder(tag.policy) : new Recorder(tag.policy);
+/** A text tag gets a TextRecorder, any other a Recorder; the other slot is null. */
+function recordersOf(tag: HistorizedTag): { numeric: Recorder | null; text: TextRecorder | null } {
+  return tag.dataType === 'string' ? { numeric: null, text: new TextRecorder(tag.policy) } : { numeric: new Recorder(tag.policy), text: null };
 }
 
 export class Historian {
@@ -70,7 +71,10 @@ export class Historian {
   private readonly statusListeners = new Set<(status: HistorianStatus) => void>();
   /** Engine id → index in the worker's tag list, and that tag's recorder. */
   private readonly indexOf = new Map<number, number>();
-  private readonly recorders: (Recorder | TextRecorder)[] = [];
+  // Two arrays rather than one of both kinds: the per-sample path (`record`,
+  // `offer`) stays a monomorphic call on numeric recorders.
+  private readonly recorders: (Recorder | null)[] = [];
+  private readonly textRecorders: (TextRecorder | null)[] = [];
   /** The last quality sent as a transition, by index (null: none yet in this run). */
   private readonly qualities: (Quality | null)[] = [];
   private rows: { text: TextEntry[]; qualities: QualityEntry[] } = { text: [], qualities: [] };
@@ -130,12 +134,16 @@ export class Historian {
     if (index === undefined) {
       index = this.recorders.length;
       this.indexByPath.set(tag.path, index);
-      this.recorders.push(recorderOf(tag));
+      const { numeric, text } = recordersOf(tag);
+      this.recorders.push(numeric);
+      this.textRecorders.push(text);
       this.qualities.push(null);
       this.rounding.push(undefined);
       this.configs.push(tag);
     } else if (JSON.stringify(this.configs[index]) !== JSON.stringify(tag)) {
-      this.recorders[index] = recorderOf(tag);
+      const { numeric, text } = recordersOf(tag);
+      this.recorders[index] = numeric;
+      this.textRecorders[index] = text;
       this.configs[index] = tag;
     }
     this.rounding[index] = tag.decimals === undefined ? undefined : 10 ** tag.decimals;
@@ -189,8 +197,8 @@ export class Historian {
         const now = Date.now();
         for (const [id, index] of this.indexOf) {
           const tag = engine.tags[id]!;
-          const recorder = this.recorders[index]!;
-          if (recorder instanceof TextRecorder) recorder.heartbeat(now, textOf(tag.value), qualityCode(tag.quality), (t, v, q) => this.addText(index, t, v, q));
+          const recorder = this.recorders[index];
+          if (!recorder) this.textRecorders[index]!.heartbeat(now, textOf(tag.value), qualityCode(tag.quality), (t, v, q) => this.addText(index, t, v, q));
           else recorder.heartbeat(now, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
         }
       }, 1000),
@@ -199,8 +207,8 @@ export class Historian {
 
   /** Records one value directly (tests and benchmarks feed the historian without an engine). */
   record(index: number, t: number, value: number, quality: number): void {
-    const recorder = this.recorders[index]!;
-    if (recorder instanceof TextRecorder) throw new Error(`${this.configs[index]!.path} is a text tag`);
+    const recorder = this.recorders[index];
+    if (!recorder) throw new Error(`${this.configs[index]!.path} is a text tag`);
     recorder.offer(t, value, quality, (rt, rv, rq) => this.add(index, rt, rv, rq));
   }
 
@@ -301,16 +309,16 @@ export class Historian {
 
   private offer(index: number, tag: EngineTag): void {
     this.transition(index, tag.ts, tag.quality);
-    const recorder = this.recorders[index]!;
-    if (recorder instanceof TextRecorder) recorder.offer(tag.ts, textOf(tag.value), qualityCode(tag.quality), (t, v, q) => this.addText(index, t, v, q));
+    const recorder = this.recorders[index];
+    if (!recorder) this.textRecorders[index]!.offer(tag.ts, textOf(tag.value), qualityCode(tag.quality), (t, v, q) => this.addText(index, t, v, q));
     else recorder.offer(tag.ts, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
   }
 
   /** Ends a tag's line with a Bad sample without a reason (nothing is known from now on). */
   private end(index: number, tag: EngineTag, now: number): void {
     this.transition(index, now, UNKNOWN);
-    const recorder = this.recorders[index]!;
-    if (recorder instanceof TextRecorder) recorder.offer(now, textOf(tag.value), QUALITY_CODE.bad, (t, v, q) => this.addText(index, t, v, q));
+    const recorder = this.recorders[index];
+    if (!recorder) this.textRecorders[index]!.offer(now, textOf(tag.value), QUALITY_CODE.bad, (t, v, q) => this.addText(index, t, v, q));
     else recorder.offer(now, this.valueOf(index, tag), QUALITY_CODE.bad, (t, v, q) => this.add(index, t, v, q));
   }
 

@@ -204,6 +204,26 @@ export interface HistorySeries {
   readonly q: ArrayLike<number>;
   /** How the points were made. */
   readonly mode: 'raw' | 'm4' | 'aggregate';
+  /**
+   * A text tag (data type `string`): the text of each point (null where
+   * there was no value); `v` is then null throughout. Text is never
+   * aggregated: the points are its changes.
+   */
+  readonly text?: ArrayLike<string | null>;
+  /**
+   * Why the quality was what it was: the quality transitions within the
+   * range, the first being the one in force at `from` (when one was
+   * recorded). Absent from files written before quality transitions were.
+   */
+  readonly qualities?: readonly QualityTransition[];
+}
+
+/** A tag's quality from `t` on, as the historian recorded it. */
+export interface QualityTransition {
+  readonly t: number;
+  readonly status: QualityStatus;
+  readonly reason?: QualityReason;
+  readonly code?: ProtocolCode;
 }
 
 export interface HistoryResult {

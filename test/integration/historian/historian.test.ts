@@ -143,7 +143,8 @@ tags:
 
   it('reports a full disk and keeps the samples in memory, leaving the file intact for the next run', async () => {
     const file = fresh();
-    const h = historian(file, { maxPageCount: 12, chunkMs: 60_000 });
+    // 16 pages: the schema (2) takes 13 of them, the rest fills at once.
+    const h = historian(file, { maxPageCount: 16, chunkMs: 60_000 });
     await waitFor(() => h.status().state === 'ok', 'the file');
     const base = 1_700_000_000_000;
     for (let i = 0; i < 200_000; i++) h.record(0, base + i * 1000, Math.sin(i) * 1e6 + i, 0);

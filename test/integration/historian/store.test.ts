@@ -204,7 +204,7 @@ describe('historian store', () => {
     db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
     db.close();
     expect(() => storeAt(newer)).toThrow(SchemaError);
-    expect(() => storeAt(newer)).toThrow('written by a newer version (schema 99); this build reads schema 1 to 1');
+    expect(() => storeAt(newer)).toThrow('written by a newer version (schema 99); this build reads schema 1 to 2');
     expect(() => storeAt(newer, { readonly: true })).toThrow('schema 99');
 
     const other = fresh();

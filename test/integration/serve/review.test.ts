@@ -97,7 +97,7 @@ describe('offline review', () => {
     const garbage = join(dir, 'garbage.db');
     writeFileSync(garbage, 'this is not a database, it is a shopping list'.repeat(200));
     for (const [path, message] of [
-      [newer, 'written by a newer version (schema 7); this build reads schema 1 to 1'],
+      [newer, 'written by a newer version (schema 7); this build reads schema 1 to 2'],
       [garbage, 'is not a valid historian file'],
       [join(dir, 'missing.db'), 'no such file'],
     ] as const) {

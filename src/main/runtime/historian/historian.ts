@@ -1,13 +1,17 @@
 // The historian as the runtime sees it: takes the tag engine's changes,
-// decides what to record (recorder.ts), and sends batches to the worker that
-// owns the file; queries go to the same worker and come back as columns.
+// decides what to record (recorder.ts; textRecorder.ts for text tags), and
+// sends batches to the worker that owns the file; queries go to the same
+// worker and come back as columns. Every change of a tag's quality (status,
+// reason or protocol code) is sent too, as a transition: the numeric samples
+// carry only the status (0/1/2), the transitions say why.
 import { Worker } from 'node:worker_threads';
-import { QUALITY_CODE, type HistorianStatus, type HistoryStats, type Quality, type TagScalar } from '../../../shared/types';
+import { QUALITY_CODE, qualityEquals, type HistorianStatus, type HistoryStats, type Quality, type TagScalar } from '../../../shared/types';
 import type { EngineTag, TagEngine } from '../tags/engine';
-import type { FromWorker, QueryReply, RetentionRule, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
+import type { FromWorker, QualityEntry, QueryReply, RetentionRule, TextEntry, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
 import type { SeriesRequest } from './query';
 import { Recorder, type RecordingPolicy } from './recorder';
 import type { StoreTag } from './store';
+import { TextRecorder } from './textRecorder';
 
 /** A tag the historian records, with how. */
 export interface HistorizedTag extends StoreTag {
@@ -42,8 +46,21 @@ function numeric(value: TagScalar | null): number {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
 }
 
+/** A text tag's value as recorded: its text, whatever the source sent (null stays null). */
+function textOf(value: TagScalar | null): string | null {
+  return value === null ? null : String(value);
+}
+
+/** The quality recorded when nothing is known (the runtime stops, the tag is removed): Bad, with no reason to give. */
+const UNKNOWN: Quality = Object.freeze({ status: 'bad' });
+
 function storeTagOf({ path, units, description, dataType, group, step, offset }: HistorizedTag): StoreTag {
   return { path, units, description, dataType, group, step, offset };
+}
+
+/** A text tag gets a TextRecorder, any other a Recorder; the other slot is null. */
+function recordersOf(tag: HistorizedTag): { numeric: Recorder | null; text: TextRecorder | null } {
+  return tag.dataType === 'string' ? { numeric: null, text: new TextRecorder(tag.policy) } : { numeric: new Recorder(tag.policy), text: null };
 }
 
 export class Historian {
@@ -54,7 +71,13 @@ export class Historian {
   private readonly statusListeners = new Set<(status: HistorianStatus) => void>();
   /** Engine id → index in the worker's tag list, and that tag's recorder. */
   private readonly indexOf = new Map<number, number>();
-  private readonly recorders: Recorder[] = [];
+  // Two arrays rather than one of both kinds: the per-sample path (`record`,
+  // `offer`) stays a monomorphic call on numeric recorders.
+  private readonly recorders: (Recorder | null)[] = [];
+  private readonly textRecorders: (TextRecorder | null)[] = [];
+  /** The last quality sent as a transition, by index (null: none yet in this run). */
+  private readonly qualities: (Quality | null)[] = [];
+  private rows: { text: TextEntry[]; qualities: QualityEntry[] } = { text: [], qualities: [] };
   private readonly rounding: (number | undefined)[] = [];
   /** Index in the worker's tag list by path: every tag it was ever told of (history of a removed tag stays readable). */
   private readonly indexByPath = new Map<string, number>();
@@ -111,11 +134,16 @@ export class Historian {
     if (index === undefined) {
       index = this.recorders.length;
       this.indexByPath.set(tag.path, index);
-      this.recorders.push(new Recorder(tag.policy));
+      const { numeric, text } = recordersOf(tag);
+      this.recorders.push(numeric);
+      this.textRecorders.push(text);
+      this.qualities.push(null);
       this.rounding.push(undefined);
       this.configs.push(tag);
     } else if (JSON.stringify(this.configs[index]) !== JSON.stringify(tag)) {
-      this.recorders[index] = new Recorder(tag.policy);
+      const { numeric, text } = recordersOf(tag);
+      this.recorders[index] = numeric;
+      this.textRecorders[index] = text;
       this.configs[index] = tag;
     }
     this.rounding[index] = tag.decimals === undefined ? undefined : 10 ** tag.decimals;
@@ -136,7 +164,7 @@ export class Historian {
     for (const [id, index] of [...this.indexOf]) {
       const tag = this.engine?.tags[id];
       if (tag && !tag.removed && wanted.has(tag.def.path)) continue;
-      if (tag) this.recorders[index]!.offer(now, this.valueOf(index, tag), QUALITY_CODE.bad, (t, v, q) => this.add(index, t, v, q));
+      if (tag) this.end(index, tag, now);
       this.indexOf.delete(id);
     }
     const known = this.recorders.length;
@@ -169,7 +197,9 @@ export class Historian {
         const now = Date.now();
         for (const [id, index] of this.indexOf) {
           const tag = engine.tags[id]!;
-          this.recorders[index]!.heartbeat(now, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
+          const recorder = this.recorders[index];
+          if (!recorder) this.textRecorders[index]!.heartbeat(now, textOf(tag.value), qualityCode(tag.quality), (t, v, q) => this.addText(index, t, v, q));
+          else recorder.heartbeat(now, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
         }
       }, 1000),
     );
@@ -177,13 +207,21 @@ export class Historian {
 
   /** Records one value directly (tests and benchmarks feed the historian without an engine). */
   record(index: number, t: number, value: number, quality: number): void {
-    this.recorders[index]!.offer(t, value, quality, (rt, rv, rq) => this.add(index, rt, rv, rq));
+    const recorder = this.recorders[index];
+    if (!recorder) throw new Error(`${this.configs[index]!.path} is a text tag`);
+    recorder.offer(t, value, quality, (rt, rv, rq) => this.add(index, rt, rv, rq));
   }
 
   /** Sends what is batched to the worker now. */
   post(): void {
+    if (this.exited) return;
+    if (this.rows.text.length > 0 || this.rows.qualities.length > 0) {
+      // Before the numeric samples: a query that follows sees both (the worker takes messages in order).
+      this.worker.postMessage({ type: 'rows', ...this.rows } satisfies ToWorker);
+      this.rows = { text: [], qualities: [] };
+    }
     const b = this.batch;
-    if (b.count === 0 || this.exited) return;
+    if (b.count === 0) return;
     const message: ToWorker = {
       type: 'append',
       ids: b.ids.slice(0, b.count),
@@ -239,7 +277,7 @@ export class Historian {
       const now = Date.now();
       for (const [id, index] of this.indexOf) {
         const tag = this.engine.tags[id]!;
-        if (tag.ts <= now) this.recorders[index]!.offer(now, this.valueOf(index, tag), QUALITY_CODE.bad, (t, v, q) => this.add(index, t, v, q));
+        if (tag.ts <= now) this.end(index, tag, now);
       }
     }
     this.unlisten?.();
@@ -270,7 +308,37 @@ export class Historian {
   }
 
   private offer(index: number, tag: EngineTag): void {
-    this.recorders[index]!.offer(tag.ts, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
+    this.transition(index, tag.ts, tag.quality);
+    const recorder = this.recorders[index];
+    if (!recorder) this.textRecorders[index]!.offer(tag.ts, textOf(tag.value), qualityCode(tag.quality), (t, v, q) => this.addText(index, t, v, q));
+    else recorder.offer(tag.ts, this.valueOf(index, tag), qualityCode(tag.quality), (t, v, q) => this.add(index, t, v, q));
+  }
+
+  /** Ends a tag's line with a Bad sample without a reason (nothing is known from now on). */
+  private end(index: number, tag: EngineTag, now: number): void {
+    this.transition(index, now, UNKNOWN);
+    const recorder = this.recorders[index];
+    if (!recorder) this.textRecorders[index]!.offer(now, textOf(tag.value), QUALITY_CODE.bad, (t, v, q) => this.addText(index, t, v, q));
+    else recorder.offer(now, this.valueOf(index, tag), QUALITY_CODE.bad, (t, v, q) => this.add(index, t, v, q));
+  }
+
+  /** Sends the quality as a transition when it differs from the last one sent (the worker also skips repeats across restarts). */
+  private transition(index: number, t: number, quality: Quality): void {
+    const last = this.qualities[index];
+    if (last && qualityEquals(last, quality)) return;
+    this.qualities[index] = quality;
+    this.rows.qualities.push({
+      index,
+      t,
+      status: qualityCode(quality),
+      reason: quality.reason ?? null,
+      codeValue: quality.code?.value ?? null,
+      codeName: quality.code?.name ?? null,
+    });
+  }
+
+  private addText(index: number, t: number, value: string | null, q: number): void {
+    this.rows.text.push({ index, t, value, q });
   }
 
   private add(index: number, t: number, v: number, q: number): void {

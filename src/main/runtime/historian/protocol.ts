@@ -26,8 +26,28 @@ export interface WorkerConfig {
   readonly entry?: string;
 }
 
+/** A text sample, by the tag's index in the worker's list. */
+export interface TextEntry {
+  readonly index: number;
+  readonly t: number;
+  readonly value: string | null;
+  readonly q: number;
+}
+
+/** A quality transition (status as QUALITY_CODE), by the tag's index in the worker's list. */
+export interface QualityEntry {
+  readonly index: number;
+  readonly t: number;
+  readonly status: number;
+  readonly reason: string | null;
+  readonly codeValue: number | null;
+  readonly codeName: string | null;
+}
+
 export type ToWorker =
   | { readonly type: 'append'; readonly ids: Int32Array; readonly t: Float64Array; readonly v: Float64Array; readonly q: Uint8Array; readonly count: number }
+  /** Text samples and quality transitions: rare, so plain objects. */
+  | { readonly type: 'rows'; readonly text: readonly TextEntry[]; readonly qualities: readonly QualityEntry[] }
   | { readonly type: 'query'; readonly id: number; readonly paths: readonly string[]; readonly request: SeriesRequest }
   | { readonly type: 'stats'; readonly id: number; readonly paths: readonly string[]; readonly from: number; readonly to: number }
   | { readonly type: 'status'; readonly id: number }

@@ -10,7 +10,7 @@
 // Values hold until the next sample (they are recorded on change), so the
 // value before `from` is carried into the range as its first point.
 import type { Aggregate } from '../../../shared/contract';
-import { QUALITY_CODE } from '../../../shared/types';
+import { QUALITY_CODE, type QualityTransition } from '../../../shared/types';
 import type { SampleBuffer } from './sampleBuffer';
 import type { Segment } from './segments';
 import type { ChunkRow } from './store';
@@ -47,6 +47,10 @@ export interface SeriesData {
   readonly v: Float64Array;
   readonly q: Uint8Array;
   readonly mode: 'raw' | 'm4' | 'aggregate';
+  /** A text tag's texts, one per point (textQuery.ts). */
+  readonly text?: (string | null)[];
+  /** The quality transitions of the range, the one in force at `from` first (textQuery.ts). */
+  readonly qualities?: QualityTransition[];
 }
 
 /** Growable output columns; a Bad sample's value becomes NaN (a gap). */

@@ -3,15 +3,16 @@
 // why a file cannot be opened before anything starts.
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { TagDataType } from '../../../shared/types';
-import { checkReadable } from './schema';
+import { TAG_DATA_TYPES, type TagDataType, type TagScalar } from '../../../shared/types';
+import { checkReadable, hasTextTables } from './schema';
 
 export interface ReviewTag {
   readonly path: string;
   readonly units: string;
   readonly description: string;
   readonly dataType: TagDataType;
-  readonly last: { readonly t: number; readonly v: number | null; readonly q: number } | null;
+  /** The last recorded value: a number, or a text tag's text. */
+  readonly last: { readonly t: number; readonly v: TagScalar | null; readonly q: number } | null;
 }
 
 export interface ReviewContents {
@@ -28,7 +29,7 @@ export class ReviewError extends Error {
   }
 }
 
-const TYPES = new Set(['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64']);
+const TYPES = new Set<string>(TAG_DATA_TYPES);
 
 export function readHistorianFile(file: string): ReviewContents {
   if (!existsSync(file)) throw new ReviewError(`${file}: no such file`);
@@ -40,7 +41,7 @@ export function readHistorianFile(file: string): ReviewContents {
   }
   try {
     const schemaVersion = checkReadable(db);
-    const last = new Map<number, { t: number; v: number | null; q: number }>();
+    const last = new Map<number, { t: number; v: TagScalar | null; q: number }>();
     const rows = db
       .prepare(
         `SELECT c.tag_id AS id, c.t_end AS t, c.v_last AS v, c.q_last AS q FROM chunks c
@@ -48,6 +49,11 @@ export function readHistorianFile(file: string): ReviewContents {
       )
       .all() as { id: number; t: number; v: number | null; q: number }[];
     for (const row of rows) last.set(row.id, { t: row.t, v: row.v, q: row.q });
+    // Text tags (schema 2 on): their newest text sample.
+    const texts = hasTextTables(db)
+      ? (db.prepare('SELECT tag_id AS id, max(t) AS t, value AS v, q FROM text_samples GROUP BY tag_id').all() as { id: number; t: number; v: string | null; q: number }[])
+      : [];
+    for (const row of texts) last.set(row.id, { t: row.t, v: row.v, q: row.q });
     const tags = (db.prepare('SELECT id, path, units, description, data_type AS dataType FROM tags ORDER BY path').all() as {
       id: number;
       path: string;
@@ -65,6 +71,13 @@ export function readHistorianFile(file: string): ReviewContents {
       oldest: number | null;
       newest: number | null;
     };
+    if (texts.length > 0) {
+      const text = {
+        oldest: (db.prepare('SELECT min(t) AS t FROM text_samples').get() as { t: number }).t,
+        newest: (db.prepare('SELECT max(t) AS t FROM text_samples').get() as { t: number }).t,
+      };
+      return { schemaVersion, tags, oldest: Math.min(range.oldest ?? Infinity, text.oldest), newest: Math.max(range.newest ?? -Infinity, text.newest) };
+    }
     return { schemaVersion, tags, ...range };
   } catch (error) {
     const code = (error as { code?: unknown }).code;

@@ -4,8 +4,11 @@
 // opened for review only, read as it is when its version is still readable).
 import type Database from 'better-sqlite3';
 
-export const SCHEMA_VERSION = 1;
-/** The oldest version this build can read without migrating. */
+export const SCHEMA_VERSION = 2;
+/**
+ * The oldest version this build can read without migrating: a schema 1 file
+ * opened for review reads as it is (no text samples, no quality transitions).
+ */
 export const OLDEST_READABLE = 1;
 export const FILE_KIND = 'scada-hmi-historian';
 
@@ -48,7 +51,36 @@ const MIGRATIONS: Record<number, string> = {
     CREATE UNIQUE INDEX chunks_by_tag_time ON chunks (tag_id, t_start);
     CREATE INDEX chunks_by_time ON chunks (t_end);
   `,
+  // Text tags (data type string) and the reasons behind qualities. Both are
+  // rare next to numeric samples (a text is kept on change, a quality when it
+  // changes), so plain rows keyed by tag and time, never the numeric codec.
+  2: `
+    CREATE TABLE text_samples (
+      tag_id INTEGER NOT NULL REFERENCES tags(id),
+      t INTEGER NOT NULL,
+      value TEXT,
+      q INTEGER NOT NULL,
+      PRIMARY KEY (tag_id, t)
+    ) WITHOUT ROWID;
+    -- By time: the file's oldest and newest sample, for every status report.
+    CREATE INDEX text_samples_by_time ON text_samples (t);
+    -- One row each time a tag's quality (status, reason or protocol code) changed.
+    CREATE TABLE quality_changes (
+      tag_id INTEGER NOT NULL REFERENCES tags(id),
+      t INTEGER NOT NULL,
+      status INTEGER NOT NULL,
+      reason TEXT,
+      code_value INTEGER,
+      code_name TEXT,
+      PRIMARY KEY (tag_id, t)
+    ) WITHOUT ROWID;
+  `,
 };
+
+/** Whether a file (perhaps an older one opened for review) has the tables of schema 2. */
+export function hasTextTables(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'text_samples'").get() !== undefined;
+}
 
 export class SchemaError extends Error {
   constructor(message: string) {

@@ -1,5 +1,6 @@
 // From a project to what the historian records: which tags, at which
-// precision, with which policy, in which retention group.
+// precision, with which policy, in which retention group. Every tag is
+// recorded, text tags (data type string) too: as text, on change.
 import { matchesPattern } from '../../../shared/tagPath';
 import type { HistorianConfig } from '../project/schema';
 import type { TagDefinition } from '../tags/definition';
@@ -40,6 +41,18 @@ export function historizedTags(tags: readonly TagDefinition[], config: Historian
     const percent = history?.deadbandPercent !== undefined && span !== undefined ? (history.deadbandPercent / 100) * span : 0;
     const group = config.retention.find((rule) => rule.tags.some((pattern) => matchesPattern(pattern, tag.path)))?.name ?? '';
     const decimals = history?.decimals;
+    if (tag.dataType === 'string') {
+      // A text tag: kept on change as text (textRecorder.ts), with the heartbeat; no precision, no deadband.
+      out.push({
+        path: tag.path,
+        units: tag.units,
+        description: tag.description,
+        dataType: tag.dataType,
+        group,
+        policy: { deadband: 0, maxIntervalMs: history?.maxIntervalMs ?? DEFAULT_MAX_INTERVAL_MS },
+      });
+      continue;
+    }
     out.push({
       path: tag.path,
       units: tag.units,

@@ -13,6 +13,7 @@ import { decodeChunk, encodeChunk, type DecodedChunk } from './codec/chunk';
 import { decodeSegment, decodeSegmented, encodeSegmented, readSegments, type Segment } from './segments';
 import { checkReadable, migrate } from './schema';
 import { SampleBuffer } from './sampleBuffer';
+import { TextLog } from './textLog';
 
 export interface StoreTag {
   readonly path: string;
@@ -84,8 +85,10 @@ export class HistorianStore {
   private readonly selectRows: Database.Statement;
   private readonly selectBefore: Database.Statement;
   private readonly selectData: Database.Statement;
-  /** Samples refused because their time was not after the tag's last one. */
-  rejected = 0;
+  /** Numeric samples refused because their time was not after the tag's last one. */
+  private rejectedSamples = 0;
+  /** Text samples and quality transitions (textLog.ts). */
+  readonly text: TextLog;
 
   constructor(
     readonly file: string,
@@ -130,7 +133,13 @@ export class HistorianStore {
     this.selectRows = this.db.prepare(`SELECT ${columns} FROM chunks WHERE tag_id = ? AND t_end >= ? AND t_start <= ? ORDER BY t_start`).raw(true);
     this.selectBefore = this.db.prepare(`SELECT ${columns} FROM chunks WHERE tag_id = ? AND t_start < ? ORDER BY t_start DESC LIMIT 1`);
     this.selectData = this.db.prepare('SELECT data, segments FROM chunk_data WHERE id = ?');
+    this.text = new TextLog(this.db);
     if (!this.readonly) this.recoverOpenWindows();
+  }
+
+  /** Samples (numeric and text) and quality transitions refused because their time was not after the tag's last one. */
+  get rejected(): number {
+    return this.rejectedSamples + this.text.rejected;
   }
 
   close(): void {
@@ -176,7 +185,7 @@ export class HistorianStore {
       if (!open) throw new Error(`tag id ${id} is not registered`);
       const time = t[i]!;
       if (!(time > open.lastT)) {
-        this.rejected++;
+        this.rejectedSamples++;
         continue;
       }
       const window = Math.floor(time / this.chunkMs);
@@ -222,7 +231,9 @@ export class HistorianStore {
           pieces.push(open);
         }
       }
+      this.text.write();
     })();
+    this.text.committed();
     this.closed = [];
     for (const open of sealedOpen) {
       open.pending = new SampleBuffer();
@@ -246,6 +257,7 @@ export class HistorianStore {
       excess -= oldest.samples.count;
       dropped += oldest.samples.count;
     }
+    if (excess > 0) dropped += this.text.shed(Math.max(0, this.text.pendingCount() - excess));
     this.dropped += dropped;
     return dropped;
   }
@@ -255,7 +267,7 @@ export class HistorianStore {
     let n = 0;
     for (const open of this.windows.values()) n += open.pending.count;
     for (const closed of this.closed) n += closed.samples.count;
-    return n;
+    return n + this.text.pendingCount();
   }
 
   /** Unflushed samples of a tag (queries add them to what is on disk). */
@@ -287,6 +299,12 @@ export class HistorianStore {
     return { segments: readSegments(segments), decode: (segment) => decodeSegment(data, segment) };
   }
 
+  /** A tag's id and whether it is a text tag (data type string: its samples are text rows, not chunks). */
+  tagOf(path: string): { id: number; isText: boolean } | undefined {
+    const row = this.db.prepare('SELECT id, data_type AS dataType FROM tags WHERE path = ?').get(path) as { id: number; dataType: string } | undefined;
+    return row && { id: row.id, isText: row.dataType === 'string' };
+  }
+
   idOf(path: string): number | undefined {
     return (this.db.prepare('SELECT id FROM tags WHERE path = ?').get(path) as { id: number } | undefined)?.id;
   }
@@ -298,7 +316,13 @@ export class HistorianStore {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     const size = this.db.pragma('page_size', { simple: true }) as number;
     const tags = (this.db.prepare('SELECT count(*) AS n FROM tags').get() as { n: number }).n;
-    return { ...row, samples: row.samples + this.pendingCount(), bytes: pages * size, tags };
+    const text = this.text.range();
+    if (text) {
+      row.oldest = Math.min(row.oldest ?? Infinity, text.oldest);
+      row.newest = Math.max(row.newest ?? -Infinity, text.newest);
+    }
+    // Text samples count as samples; quality transitions waiting in memory are in pendingCount too.
+    return { ...row, samples: row.samples + this.pendingCount() + this.text.storedCount(), bytes: pages * size, tags };
   }
 
   /**
@@ -308,11 +332,14 @@ export class HistorianStore {
    */
   applyRetention(group: string, rule: { olderThan?: number; maxBytes?: number }): number {
     let dropped = 0;
+    let textDropped = 0;
     this.db.transaction(() => {
       if (rule.olderThan !== undefined) {
         const old = 'sealed = 1 AND t_end < ? AND tag_id IN (SELECT id FROM tags WHERE grp = ?)';
         this.db.prepare(`DELETE FROM chunk_data WHERE id IN (SELECT id FROM chunks WHERE ${old})`).run(rule.olderThan, group);
         dropped += this.db.prepare(`DELETE FROM chunks WHERE ${old}`).run(rule.olderThan, group).changes;
+        // Text rows and quality transitions go by age only (the size rule counts the numeric chunks).
+        textDropped += this.text.dropOlderThan(group, rule.olderThan);
       }
       if (rule.maxBytes !== undefined) {
         const total = (this.db
@@ -342,7 +369,7 @@ export class HistorianStore {
         }
       }
     })();
-    if (dropped > 0) this.db.pragma('incremental_vacuum');
+    if (dropped + textDropped > 0) this.db.pragma('incremental_vacuum');
     return dropped;
   }
 

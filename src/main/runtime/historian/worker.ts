@@ -9,10 +9,11 @@
 // touched until it can be written properly.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, QueryReply, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
-import { querySeries, statsOf, type SeriesSource } from './query';
+import { querySeries, statsOf, type SeriesData, type SeriesRequest, type SeriesSource } from './query';
 import { SchemaError } from './schema';
 import { SampleBuffer } from './sampleBuffer';
 import { HistorianStore } from './store';
+import { qualityTransitions, textSeries } from './textQuery';
 import { describeSqliteError } from '../storage/sqliteProblem';
 
 const config = workerData as WorkerConfig;
@@ -32,7 +33,7 @@ let problem: string | null = null;
 /** Why the last retention pass failed, until one succeeds. */
 let retentionProblem: string | null = null;
 /** Samples that arrived before the file could be opened, by config index. */
-const backlog = { ids: [] as number[], buffer: new SampleBuffer() };
+const backlog = { ids: [] as number[], buffer: new SampleBuffer(), rows: [] as Extract<ToWorker, { type: 'rows' }>[] };
 let dropped = 0;
 
 function post(message: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -88,7 +89,10 @@ function open(): void {
       backlog.ids = [];
       backlog.buffer = new SampleBuffer();
     }
+    for (const message of backlog.rows.splice(0)) appendRows(message);
     setState(config.readonly ? 'read_only' : 'ok', null);
+    // What waited for the file (a slow start, a disk that came back) is made durable now, not a tick later.
+    if (!config.readonly && store.pendingCount() > 0) flush();
   } catch (error) {
     store?.close();
     store = null;
@@ -143,6 +147,29 @@ function append(message: Extract<ToWorker, { type: 'append' }>): void {
   if (store.closedWindows > 256 && state === 'ok') flush();
 }
 
+/** Text samples and quality transitions: held while the file is not open, as the samples are. */
+function appendRows(message: Extract<ToWorker, { type: 'rows' }>): void {
+  if (config.readonly) return;
+  if (!store) {
+    const held = backlog.rows.reduce((n, m) => n + m.text.length + m.qualities.length, 0);
+    if (backlog.buffer.count + held >= MAX_PENDING) dropped += message.text.length + message.qualities.length;
+    else backlog.rows.push(message);
+    return;
+  }
+  registerPending();
+  const log = store.text;
+  for (const { index, ...row } of message.text) {
+    const id = ids[index];
+    if (id === undefined) dropped++;
+    else log.appendText({ id, ...row });
+  }
+  for (const { index, ...row } of message.qualities) {
+    const id = ids[index];
+    if (id === undefined) dropped++;
+    else log.appendQuality({ id, ...row });
+  }
+}
+
 /** Tags added or changed while running that the file has not taken yet (it refused: a full disk). */
 let unregistered: Extract<ToWorker, { type: 'tags' }>['tags'] = [];
 
@@ -164,9 +191,12 @@ function registerPending(): void {
   }
 }
 
-function sourceFor(current: HistorianStore, path: string): SeriesSource {
-  const id = current.idOf(path);
-  if (id === undefined) return emptySource;
+/** A tag's samples for a query or statistics; a text tag's, over [from, to] with the one in force at `from`. */
+function sourceFor(current: HistorianStore, path: string, from: number, to: number): SeriesSource {
+  const tag = current.tagOf(path);
+  if (tag === undefined) return emptySource;
+  const id = tag.id;
+  if (tag.isText) return textSource(current, id, from, to);
   return {
     rows: (from, to) => current.chunkRows(id, from, to),
     before: (time) => current.chunkBefore(id, time),
@@ -181,9 +211,28 @@ function openStore(): HistorianStore {
   return store;
 }
 
-function query(paths: readonly string[], request: Parameters<typeof querySeries>[1]): QueryReply {
+/**
+ * A text tag as a source for statistics: its samples with no value (NaN),
+ * so counts and the time in Good and Bad come out right and every value
+ * statistic is null.
+ */
+function textSource(current: HistorianStore, id: number, from: number, to: number): SeriesSource {
+  const buffer = new SampleBuffer();
+  for (const row of current.text.textSamples(id, from, to)) buffer.push(row.t, NaN, row.q);
+  return { rows: () => [], before: () => undefined, decode: () => ({ t: [], v: [], q: [] }), pending: () => buffer };
+}
+
+function seriesOf(current: HistorianStore, path: string, request: SeriesRequest): SeriesData {
+  const tag = current.tagOf(path);
+  if (tag === undefined) return querySeries(emptySource, request);
+  const data = tag.isText ? textSeries(current.text.textSamples(tag.id, request.from, request.to), request) : querySeries(sourceFor(current, path, request.from, request.to), request);
+  if (!current.text.enabled) return data;
+  return { ...data, qualities: qualityTransitions(current.text.qualities(tag.id, request.from, request.to), request) };
+}
+
+function query(paths: readonly string[], request: SeriesRequest): QueryReply {
   const current = openStore();
-  return { series: paths.map((path) => ({ path, ...querySeries(sourceFor(current, path), request) })) };
+  return { series: paths.map((path) => ({ path, ...seriesOf(current, path, request) })) };
 }
 
 function stats(paths: readonly string[], from: number, to: number) {
@@ -191,7 +240,7 @@ function stats(paths: readonly string[], from: number, to: number) {
   const orNull = (x: number) => (Number.isNaN(x) ? null : x);
   return {
     stats: paths.map((path) => {
-      const s = statsOf(sourceFor(current, path), from, to);
+      const s = statsOf(sourceFor(current, path, from, to), from, to);
       return { path, count: s.count, min: orNull(s.min), max: orNull(s.max), avg: orNull(s.avg), twa: orNull(s.twa), goodMs: s.goodMs, badMs: s.badMs };
     }),
   };
@@ -245,6 +294,9 @@ port.on('message', (message: ToWorker) => {
   switch (message.type) {
     case 'append':
       append(message);
+      return;
+    case 'rows':
+      appendRows(message);
       return;
     case 'query':
       reply(message.id, () => query(message.paths, message.request), (value) =>

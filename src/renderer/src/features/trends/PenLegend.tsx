@@ -123,10 +123,15 @@ const PenRow = memo(function PenRow({ pen, units, dataType, description, unrecor
     if (!valueEl || !qualityEl) return;
     const paint = (r: Readout) => {
       const view = penView(r.byPath.get(pen.path) ?? null, units, dataType);
-      if (valueEl.textContent !== view.value) valueEl.textContent = view.value;
+      if (valueEl.textContent !== view.value) {
+        valueEl.textContent = view.value;
+        valueEl.title = view.value;
+      }
       valueEl.dataset.quality = view.quality;
-      if (qualityEl.dataset.status !== view.quality) {
+      if (qualityEl.dataset.status !== view.quality || qualityEl.title !== view.qualityText) {
         qualityEl.dataset.status = view.quality;
+        // The whole text in the tooltip too: a long reason may be cut by the column.
+        qualityEl.title = view.qualityText;
         const [symbol, text] = qualityEl.children;
         if (symbol) symbol.textContent = view.quality === 'bad' ? '✕' : view.quality === 'uncertain' ? '?' : '';
         if (text) text.textContent = view.qualityText;

@@ -38,6 +38,7 @@ export function TrendChart({ controllerRef }: { controllerRef: RefObject<TrendCo
           color: pen.color,
           units: tag?.units ?? '',
           isBool: tag?.dataType === 'bool',
+          ...(tag?.dataType === 'string' ? { isText: true } : {}),
           ...(pen.min === undefined ? {} : { min: pen.min }),
           ...(pen.max === undefined ? {} : { max: pen.max }),
         };

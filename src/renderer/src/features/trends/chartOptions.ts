@@ -2,7 +2,8 @@
 // says, one y scale per pen or per group of pens with the same units (see
 // scaleGroups), stepped pens (values hold until the next sample) with gaps
 // only at real Bad samples, and the ISA-101 look: grey plot area, grey grid,
-// text in the UI's greys, pens in their muted colours.
+// text in the UI's greys, pens in their muted colours. A text pen draws
+// nothing and has no axis: the legend reads its text at the cursor.
 import uPlot from 'uplot';
 import { autoRange, scaleGroups, type PenAxisInfo, type ScaleGroup } from './trendData';
 import { formatTimeTicks } from './trendRange';
@@ -32,6 +33,7 @@ const TICKS = '#8f9398';
 
 /** Values hold until the next sample: a step at each sample; a gap runs from a Bad sample to the next good one. */
 const steppedPath = uPlot.paths.stepped?.({ align: 1, alignGaps: 1 });
+const noPath: uPlot.Series.PathBuilder = () => null;
 
 export function buildChartOptions(
   pens: readonly ChartPen[],
@@ -67,7 +69,7 @@ export function buildChartOptions(
         scale: keyOf[i],
         stroke: pen.color,
         width: 1.5,
-        paths: steppedPath,
+        paths: pen.isText ? noPath : steppedPath,
         points: { show: false },
         spanGaps: false,
       }),
@@ -115,7 +117,7 @@ function yAxis(group: ScaleGroup, index: number, pens: readonly ChartPen[]): uPl
   const label = group.isBool ? '' : group.units || (only ? leaf(only.path) : '');
   return {
     scale: group.key,
-    show: index < MAX_AXES,
+    show: index < MAX_AXES && !group.isText,
     side: index % 2 === 0 ? 3 : 1,
     stroke,
     font: CHART_FONT,

@@ -7,21 +7,34 @@
 // A live sample at or before the newest one held is dropped: that is how
 // the back-fill and the live stream meet without a seam (the stream also
 // repeats each tag's current value when it starts).
-import type { TagChange } from '../../../../shared/types';
-import { QUALITY_CODE } from '../../../../shared/types';
+//
+// A text pen's texts are held beside (a plain array, only for pens that have
+// had a text), and every pen keeps its quality transitions, so the legend
+// says why a live stretch is Bad just as it does for history.
+import type { Quality, QualityTransition, TagChange } from '../../../../shared/types';
+import { QUALITY_CODE, qualityEquals } from '../../../../shared/types';
 import type { PenSeries, SeriesSlice } from './trendData';
 
 export interface LiveSample {
   readonly t: number;
-  /** NaN: a gap. */
+  /** NaN: a gap (or a text sample). */
   readonly v: number;
   readonly q: number;
+  /** A text tag's text; undefined for other tags. */
+  readonly text?: string | null;
+  /** The quality as received (its reason and protocol code). */
+  readonly quality?: Quality;
 }
 
-/** A `tags.changed` entry as a trend sample: booleans 0/1, Bad (or no value) a gap, as the historian records it. */
+/**
+ * A `tags.changed` entry as a trend sample: booleans 0/1, Bad (or no value) a
+ * gap, as the historian records it; a string is a text sample (no value to
+ * draw, its quality as received).
+ */
 export function sampleOf(change: Pick<TagChange, 'value' | 'quality' | 'ts'>): LiveSample {
   const { value, quality } = change;
   const q = QUALITY_CODE[quality.status];
+  if (typeof value === 'string') return { t: change.ts, v: NaN, q, text: value };
   const v =
     q === QUALITY_CODE.bad || value === null || typeof value === 'string'
       ? NaN
@@ -35,10 +48,28 @@ export function sampleOf(change: Pick<TagChange, 'value' | 'quality' | 'ts'>): L
   return { t: change.ts, v, q: Number.isNaN(v) ? QUALITY_CODE.bad : q };
 }
 
+/** The sample with the quality it came with, so the buffer keeps the quality's transitions (why it is Bad). */
+export function liveSampleOf(change: Pick<TagChange, 'value' | 'quality' | 'ts'>): LiveSample {
+  return { ...sampleOf(change), quality: change.quality };
+}
+
+function transitionOf(t: number, quality: Quality): QualityTransition {
+  return {
+    t,
+    status: quality.status,
+    ...(quality.reason === undefined ? {} : { reason: quality.reason }),
+    ...(quality.code === undefined ? {} : { code: quality.code }),
+  };
+}
+
 export class PenBuffer {
   private t: Float64Array;
   private v: Float64Array;
   private q: Uint8Array;
+  /** Texts by index, beside t/v/q; null until the pen has had a text. */
+  private text: (string | null)[] | null = null;
+  /** Quality transitions, ascending; the one in force at the window's start first. */
+  private qualities: QualityTransition[] = [];
   private start = 0;
   private end = 0;
   /** Live samples appended since the last back-fill. */
@@ -73,8 +104,10 @@ export class PenBuffer {
     const last = n > 0 ? series.t[n - 1]! : -Infinity;
     const keep: LiveSample[] = [];
     for (let i = this.end - 1; i >= this.start && this.t[i]! > last; i--) {
-      keep.push({ t: this.t[i]!, v: this.v[i]!, q: this.q[i]! });
+      const text = this.text?.[i];
+      keep.push({ t: this.t[i]!, v: this.v[i]!, q: this.q[i]!, ...(text === undefined ? {} : { text }) });
     }
+    const kept = this.qualities.filter((quality) => quality.t > last);
     this.start = 0;
     this.end = 0;
     this.appended = 0;
@@ -82,6 +115,8 @@ export class PenBuffer {
     this.t.set(series.t);
     this.v.set(series.v);
     this.q.set(series.q);
+    this.text = series.text ? [...series.text] : null;
+    this.qualities = [...(series.qualities ?? []), ...kept];
     this.end = n;
     for (let i = keep.length - 1; i >= 0; i--) this.append(keep[i]!);
     this.appended = keep.length;
@@ -91,6 +126,8 @@ export class PenBuffer {
     this.start = 0;
     this.end = 0;
     this.appended = 0;
+    this.text = null;
+    this.qualities = [];
   }
 
   /** Appends a live sample; false (and nothing stored) if it is not newer than the newest held. */
@@ -100,6 +137,15 @@ export class PenBuffer {
     this.t[this.end] = sample.t;
     this.v[this.end] = sample.v;
     this.q[this.end] = sample.q;
+    if (sample.text !== undefined || this.text !== null) {
+      // The first text makes the array (null for the samples before it); it stays index-aligned from then on.
+      this.text ??= new Array<string | null>(this.end).fill(null);
+      this.text[this.end] = sample.text ?? null;
+    }
+    if (sample.quality) {
+      const last = this.qualities[this.qualities.length - 1];
+      if (!last || !qualityEquals(last, sample.quality)) this.qualities.push(transitionOf(sample.t, sample.quality));
+    }
     this.end++;
     this.appended++;
     return true;
@@ -110,6 +156,11 @@ export class PenBuffer {
     let i = this.start;
     while (i + 1 < this.end && this.t[i + 1]! <= tMs) i++;
     this.start = i;
+    // Transitions too: from the one in force at the first sample kept.
+    const from = this.end > this.start ? this.t[this.start]! : tMs;
+    let k = 0;
+    while (k + 1 < this.qualities.length && this.qualities[k + 1]!.t <= from) k++;
+    if (k > 0) this.qualities.splice(0, k);
   }
 
   /** The samples held, as views of the buffers (valid until the next append or load). */
@@ -123,6 +174,8 @@ export class PenBuffer {
       v: this.v.subarray(this.start, this.end),
       q: this.q.subarray(this.start, this.end),
       mode: 'live',
+      ...(this.text ? { text: this.text.slice(this.start, this.end) } : {}),
+      ...(this.qualities.length > 0 ? { qualities: this.qualities.slice() } : {}),
     };
   }
 
@@ -132,6 +185,7 @@ export class PenBuffer {
       this.t.copyWithin(0, this.start, this.end);
       this.v.copyWithin(0, this.start, this.end);
       this.q.copyWithin(0, this.start, this.end);
+      if (this.text) this.text = this.text.slice(this.start, this.end);
       this.end -= this.start;
       this.start = 0;
     } else {
@@ -148,6 +202,7 @@ export class PenBuffer {
     t.set(this.t.subarray(this.start, this.end));
     v.set(this.v.subarray(this.start, this.end));
     q.set(this.q.subarray(this.start, this.end));
+    if (this.text) this.text = this.text.slice(this.start, this.end);
     this.end -= this.start;
     this.start = 0;
     this.t = t;

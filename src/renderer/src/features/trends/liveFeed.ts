@@ -10,7 +10,7 @@
 import type { TagChange } from '../../../../shared/types';
 import { ApiError, type ScadaClient, type Subscription } from '../../api';
 import { maxPointsFor, queryPens, type LatestOnly } from './historyQuery';
-import { PenBuffer, sampleOf, type LiveSample } from './liveBuffer';
+import { liveSampleOf, PenBuffer, type LiveSample } from './liveBuffer';
 import { EMPTY_SERIES, type PenSeries, type SeriesSlice } from './trendData';
 
 const REFILL_EVERY_MS = 10 * 60_000;
@@ -75,7 +75,7 @@ export class LiveFeed {
     this.pending = null;
     const held = this.buffers.map((b) => {
       const s = b.series();
-      return { t: s.t.slice(), v: s.v.slice(), q: s.q.slice(), mode: s.mode };
+      return { ...s, t: s.t.slice(), v: s.v.slice(), q: s.q.slice() };
     });
     for (const buffer of this.buffers) buffer.clear();
     return held;
@@ -170,7 +170,7 @@ export class LiveFeed {
     for (const change of changes) {
       const i = this.indexOf.get(change.path);
       if (i === undefined) continue;
-      const sample = sampleOf(change);
+      const sample = liveSampleOf(change);
       const waiting = this.pending?.get(change.path);
       if (waiting) {
         if (waiting.length >= MAX_PENDING) waiting.shift();

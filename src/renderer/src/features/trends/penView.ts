@@ -1,9 +1,12 @@
 // How a pen's reading reads in the legend and in the exported PNG: the value
-// with units (ON/OFF for booleans, integers as integers), and its quality as
-// a word. A gap (Bad) has no value: "— (bad)". And its statistics over the
-// range on screen.
-import { QUALITY_CODE, type HistoryStats, type TagDataType } from '../../../../shared/types';
+// with units (ON/OFF for booleans, integers as integers; a text pen's text),
+// and its quality as a word, with why when it is not Good and the historian
+// (or the live stream) said why: "Bad — comm failure", "Bad — device
+// exception (Modbus illegal data address)". A gap (Bad) has no value:
+// "— (bad)". And its statistics over the range on screen.
+import { QUALITY_CODE, type HistoryStats, type QualityTransition, type TagDataType } from '../../../../shared/types';
 import { formatBool, formatDuration, formatPercent, formatValue, NO_VALUE } from '../../ui/format';
+import { reasonText } from '../../ui/quality';
 import type { Reading } from './trendData';
 
 export interface PenView {
@@ -12,15 +15,38 @@ export interface PenView {
   readonly qualityText: string;
 }
 
+/** Why a quality is what it is: "comm failure", "device exception (Modbus illegal data address)"; '' when nothing was said. */
+export function qualityWhy(quality: Pick<QualityTransition, 'reason' | 'code'> | undefined): string {
+  if (!quality) return '';
+  const reason = quality.reason === undefined ? '' : reasonText(quality.reason);
+  const code = quality.code === undefined ? '' : quality.code.name || `code ${quality.code.value}`;
+  if (reason && code) return `${reason} (${code})`;
+  return reason || code;
+}
+
+function qualityText(word: string, reading: Reading): string {
+  const why = qualityWhy(reading.quality);
+  return why ? `${word} — ${why}` : word;
+}
+
 /** How a reading reads in the legend (and in the PNG). */
 export function penView(reading: Reading | null, units: string, dataType: TagDataType | undefined): PenView {
   if (reading === null) return { value: NO_VALUE, quality: 'none', qualityText: 'no data' };
-  if (reading.v === null) return { value: `${NO_VALUE} (bad)`, quality: 'bad', qualityText: 'Bad' };
-  const isBool = dataType === 'bool';
-  const text = isBool ? formatBool(reading.v !== 0) : formatValue(reading.v, dataType ?? 'float64');
-  const value = units && !isBool ? `${text} ${units}` : text;
-  if (reading.q === QUALITY_CODE.uncertain) return { value, quality: 'uncertain', qualityText: 'Uncertain' };
-  if (reading.q === QUALITY_CODE.bad) return { value, quality: 'bad', qualityText: 'Bad' };
+  const bad = reading.q === QUALITY_CODE.bad || (reading.v === null && reading.text === undefined);
+  if (bad && (reading.v === null || reading.text !== undefined)) {
+    // No value to show: a gap, or a text that is not valid.
+    return { value: `${NO_VALUE} (bad)`, quality: 'bad', qualityText: qualityText('Bad', reading) };
+  }
+  let value: string;
+  if (reading.text !== undefined) value = reading.text === null ? NO_VALUE : reading.text === '' ? '""' : reading.text;
+  else {
+    const isBool = dataType === 'bool';
+    const v = reading.v!;
+    const text = isBool ? formatBool(v !== 0) : formatValue(v, dataType ?? 'float64');
+    value = units && !isBool ? `${text} ${units}` : text;
+  }
+  if (reading.q === QUALITY_CODE.uncertain) return { value, quality: 'uncertain', qualityText: qualityText('Uncertain', reading) };
+  if (reading.q === QUALITY_CODE.bad) return { value, quality: 'bad', qualityText: qualityText('Bad', reading) };
   return { value, quality: 'good', qualityText: 'Good' };
 }
 

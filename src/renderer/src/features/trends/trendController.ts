@@ -379,7 +379,7 @@ function pathsKey(pens: readonly ChartPen[]): string {
 
 /** What the uPlot instance is built from: a change rebuilds it. */
 function chartKey(pens: readonly ChartPen[]): string {
-  return pens.map((p) => `${p.path}|${p.color}|${p.units}|${p.isBool}|${p.min ?? ''}|${p.max ?? ''}`).join('\n');
+  return pens.map((p) => `${p.path}|${p.color}|${p.units}|${p.isBool}|${p.isText === true}|${p.min ?? ''}|${p.max ?? ''}`).join('\n');
 }
 
 function emptyData(pens: number): Aligned {

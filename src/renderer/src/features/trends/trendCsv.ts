@@ -56,7 +56,10 @@ export function buildCsv(columns: readonly CsvColumn[], fromMs: number, toMs: nu
     const cells = [new Date(tMs).toISOString()];
     for (let p = 0; p < columns.length; p++) {
       const i = at[p]!;
-      cells.push(i < 0 ? '' : csvNumber(columns[p]!.series.v[i]!));
+      const series = columns[p]!.series;
+      // A text pen's cell is its text (empty while Bad, like a gap).
+      if (series.text) cells.push(i < 0 || series.q[i] === 2 ? '' : csvField(series.text[i] ?? ''));
+      else cells.push(i < 0 ? '' : csvNumber(series.v[i]!));
     }
     lines.push(cells.join(','));
   };

@@ -12,7 +12,12 @@
 // good sample. (uPlot.join would put `undefined` in those places instead and
 // leave the holding to `spanGaps`; holding explicitly also lets the cursor
 // read the value in force at any time.)
-import type { HistorySeries } from '../../../../shared/types';
+//
+// A text pen (a tag of data type string) has no line: its `v` is NaN
+// throughout and `text` holds what the legend reads at the cursor. Any pen
+// may carry its quality transitions (`qualities`), so the legend can say why
+// a stretch is Bad or Uncertain.
+import type { HistorySeries, QualityTransition } from '../../../../shared/types';
 import { QUALITY_CODE } from '../../../../shared/types';
 
 export type SeriesMode = HistorySeries['mode'] | 'live';
@@ -25,6 +30,10 @@ export interface PenSeries {
   /** QUALITY_CODE per sample: 0 Good, 1 Uncertain, 2 Bad. */
   readonly q: Uint8Array;
   readonly mode: SeriesMode;
+  /** A text pen: the text of each sample (null: none). */
+  readonly text?: readonly (string | null)[];
+  /** Quality transitions (status, reason, protocol code), ascending; the one in force at the first sample first. */
+  readonly qualities?: readonly QualityTransition[];
 }
 
 export const EMPTY_SERIES: PenSeries = Object.freeze({
@@ -35,7 +44,8 @@ export const EMPTY_SERIES: PenSeries = Object.freeze({
 });
 
 /** A history series as it arrived (plain arrays with null, or typed arrays with NaN) → PenSeries. */
-export function normalizeSeries(series: Pick<HistorySeries, 't' | 'v' | 'q' | 'mode'>): PenSeries {
+export function normalizeSeries(series: Pick<HistorySeries, 't' | 'v' | 'q' | 'mode' | 'text' | 'qualities'>): PenSeries {
+  if (series.text) return normalizeText(series as Pick<HistorySeries, 't' | 'q' | 'mode' | 'qualities'> & { text: ArrayLike<string | null> });
   const n = Math.min(series.t.length, series.v.length);
   const t = new Float64Array(n);
   const v = new Float64Array(n);
@@ -50,8 +60,33 @@ export function normalizeSeries(series: Pick<HistorySeries, 't' | 'v' | 'q' | 'm
     q[i] = gap ? QUALITY_CODE.bad : code === 1 || code === 2 ? code : QUALITY_CODE.good;
     if (i > 0 && t[i]! < t[i - 1]!) sorted = false;
   }
-  const out: PenSeries = { t, v, q, mode: series.mode };
+  const out: PenSeries = { t, v, q, mode: series.mode, ...qualitiesOf(series) };
   return sorted ? out : sortSeries(out);
+}
+
+/** A text series: no values (NaN, so no line), the quality as recorded (a text is not a gap), the texts. */
+function normalizeText(series: Pick<HistorySeries, 't' | 'q' | 'mode' | 'qualities'> & { text: ArrayLike<string | null> }): PenSeries {
+  const n = Math.min(series.t.length, series.text.length);
+  const t = new Float64Array(n);
+  const v = new Float64Array(n).fill(NaN);
+  const q = new Uint8Array(n);
+  const text: (string | null)[] = new Array<string | null>(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    t[i] = Number(series.t[i]);
+    const code = i < series.q.length ? Number(series.q[i]) : QUALITY_CODE.good;
+    q[i] = code === 1 || code === 2 ? code : QUALITY_CODE.good;
+    const value = series.text[i];
+    text[i] = typeof value === 'string' ? value : null;
+    if (i > 0 && t[i]! < t[i - 1]!) sorted = false;
+  }
+  const out: PenSeries = { t, v, q, mode: series.mode, text, ...qualitiesOf(series) };
+  return sorted ? out : sortSeries(out);
+}
+
+function qualitiesOf(series: Pick<HistorySeries, 'qualities'>): { qualities?: QualityTransition[] } {
+  if (!series.qualities || series.qualities.length === 0) return {};
+  return { qualities: [...series.qualities].sort((a, b) => a.t - b.t) };
 }
 
 function sortSeries(s: PenSeries): PenSeries {
@@ -61,6 +96,8 @@ function sortSeries(s: PenSeries): PenSeries {
     v: Float64Array.from(order, (i) => s.v[i]!),
     q: Uint8Array.from(order, (i) => s.q[i]!),
     mode: s.mode,
+    ...(s.text ? { text: order.map((i) => s.text![i]!) } : {}),
+    ...(s.qualities ? { qualities: s.qualities } : {}),
   };
 }
 
@@ -175,17 +212,48 @@ export function indexAt(t: ArrayLike<number>, tMs: number, start = 0, end = t.le
 export interface Reading {
   /** When the value in force was recorded (ms). */
   readonly t: number;
-  /** null: a gap (Bad). */
+  /** null: a gap (Bad), or a text pen. */
   readonly v: number | null;
   readonly q: number;
+  /** A text pen's text in force (null: none); undefined for other pens. */
+  readonly text?: string | null;
+  /** The quality transition in force, when one was recorded with the same status: why it is not Good. */
+  readonly quality?: QualityTransition;
 }
+
+const STATUS_OF_CODE = ['good', 'uncertain', 'bad'] as const;
 
 /** The value in force at `tMs` (the last sample at or before it), or null before the first. */
 export function readingAt(series: PenSeries, tMs: number): Reading | null {
   const i = indexAt(series.t, tMs);
   if (i < 0) return null;
   const v = series.v[i]!;
-  return { t: series.t[i]!, v: Number.isNaN(v) ? null : v, q: series.q[i]! };
+  const q = series.q[i]!;
+  const quality = transitionAt(series.qualities, tMs);
+  return {
+    t: series.t[i]!,
+    v: Number.isNaN(v) ? null : v,
+    q,
+    ...(series.text ? { text: series.text[i] ?? null } : {}),
+    // Only when it agrees with the sample (an M4 point or a thinned list may not).
+    ...(quality && quality.status === STATUS_OF_CODE[q] ? { quality } : {}),
+  };
+}
+
+/** The quality transition in force at `tMs` (the last at or before it), or undefined. */
+export function transitionAt(qualities: readonly QualityTransition[] | undefined, tMs: number): QualityTransition | undefined {
+  if (!qualities || qualities.length === 0) return undefined;
+  let lo = 0;
+  let hi = qualities.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (qualities[mid]!.t <= tMs) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found < 0 ? undefined : qualities[found];
 }
 
 /** Min and max of the non-gap values in [fromMs, toMs], counting the value carried in; null if none. */
@@ -207,6 +275,8 @@ export function valueExtent(series: PenSeries, fromMs: number, toMs: number): [n
 export interface PenAxisInfo {
   readonly units: string;
   readonly isBool: boolean;
+  /** A text pen: no line, no axis of its own (one hidden scale for all of them). */
+  readonly isText?: boolean;
   readonly min?: number;
   readonly max?: number;
 }
@@ -216,6 +286,7 @@ export interface ScaleGroup {
   readonly key: string;
   readonly units: string;
   readonly isBool: boolean;
+  readonly isText?: boolean;
   /** Indexes of the pens on this scale. */
   readonly pens: readonly number[];
   readonly min?: number;
@@ -228,13 +299,14 @@ export interface ScaleGroup {
  * fixed limits, or without units, keeps its own.
  */
 export function scaleGroups(pens: readonly PenAxisInfo[]): { readonly groups: ScaleGroup[]; readonly keyOf: string[] } {
-  const groups: { key: string; units: string; isBool: boolean; pens: number[]; min?: number; max?: number }[] = [];
+  const groups: { key: string; units: string; isBool: boolean; isText?: boolean; pens: number[]; min?: number; max?: number }[] = [];
   const byKey = new Map<string, (typeof groups)[number]>();
   const keyOf: string[] = [];
   pens.forEach((pen, i) => {
     const fixed = pen.min !== undefined || pen.max !== undefined;
     let key: string;
-    if (pen.isBool && !fixed) key = 'bool';
+    if (pen.isText) key = 'text';
+    else if (pen.isBool && !fixed) key = 'bool';
     else if (pen.units !== '' && !fixed) key = `u:${pen.units}`;
     else key = `p:${i}`;
     keyOf.push(key);
@@ -247,6 +319,7 @@ export function scaleGroups(pens: readonly PenAxisInfo[]): { readonly groups: Sc
       key,
       units: pen.units,
       isBool: pen.isBool,
+      ...(pen.isText ? { isText: true } : {}),
       pens: [i],
       ...(pen.min === undefined ? {} : { min: pen.min }),
       ...(pen.max === undefined ? {} : { max: pen.max }),

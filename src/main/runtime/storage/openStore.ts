@@ -16,6 +16,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { repairLeftovers } from './leftovers';
 
 export interface Migration {
   /** The version the file has once this migration ran (1, 2, …, without gaps). */
@@ -68,7 +69,10 @@ export function latestVersion(kind: StoreKind): number {
  * read-only, locked…) for the caller to describe.
  */
 export function openStore(file: string | null, kind: StoreKind, options: OpenOptions = {}): Database.Database {
-  if (file) mkdirSync(dirname(file), { recursive: true });
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    repairLeftovers(file);
+  }
   const db = new Database(file ?? ':memory:', { timeout: options.busyTimeoutMs ?? 1000 });
   try {
     // Reads the header first: a file that is not SQLite fails here, before anything is written.
@@ -84,11 +88,22 @@ export function openStore(file: string | null, kind: StoreKind, options: OpenOpt
     db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     if (options.maxPageCount !== undefined) setMaxPageCount(db, options.maxPageCount);
     migrate(db, kind, version);
+    // A read-only file opens (SQLite falls back to reading) and would fail only at the first
+    // write, on a connection that stays read-only even once the file is writable again. One
+    // write that changes nothing makes the open itself fail, so the store reports it now and
+    // its retry opens a new connection.
+    if (file) probeWrite(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/** Throws SQLite's own error (SQLITE_READONLY…) unless the connection can write; changes nothing. */
+export function probeWrite(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.pragma(`user_version = ${version}`);
 }
 
 export function setMaxPageCount(db: Database.Database, pages: number): void {

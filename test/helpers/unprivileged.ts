@@ -20,13 +20,14 @@ export function ownedTempDir(prefix: string): string {
 
 /** Runs `body` with file modes enforced (as nobody when root), then restores the process's identity. */
 export async function asUnprivileged<T>(body: () => Promise<T> | T): Promise<T> {
-  if (!isRoot) return body();
-  process.setegid(NOBODY);
-  process.seteuid(NOBODY);
+  const { seteuid, setegid } = process;
+  if (!isRoot || !seteuid || !setegid) return body();
+  setegid(NOBODY); // the group first: once the uid is nobody's it may not change it
+  seteuid(NOBODY);
   try {
     return await body();
   } finally {
-    process.seteuid(0);
-    process.setegid(0);
+    seteuid(0);
+    setegid(0);
   }
 }

@@ -9,6 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { JournalStore } from '../../../src/main/runtime/alarms/journalStore';
 import { Historian, type HistorizedTag } from '../../../src/main/runtime/historian/historian';
 import { HistorianStore } from '../../../src/main/runtime/historian/store';
+import { QueueStore } from '../../../src/main/runtime/uplink/queueStore';
 import { waitFor } from '../../helpers/waitFor';
 import { asUnprivileged, ownedTempDir } from '../../helpers/unprivileged';
 
@@ -65,11 +66,27 @@ describe('a file made read-only, then writable again', () => {
       expect(journal.query({ from: 0, to: 10_000, limit: 10 }).entries).toHaveLength(1);
     });
   });
+
+  it('the uplink queue (the shared opener): degraded while read-only, ok again within the retry period', async () => {
+    await asUnprivileged(async () => {
+      const file = join(dir, `q${++n}.db`);
+      const first = new QueueStore({ file, maxBytes: 1_000_000 });
+      first.open();
+      first.close();
+      chmodSync(file, 0o444);
+      const queue = new QueueStore({ file, maxBytes: 1_000_000, retryMs: 100 });
+      cleanup.push(() => queue.close());
+      queue.open();
+      expect(queue.status()).toMatchObject({ state: 'degraded', problem: expect.stringContaining('read-only') });
+      chmodSync(file, 0o644);
+      await waitFor(() => queue.status().state === 'ok', 'the queue to recover', 5000);
+    });
+  });
 });
 
 function entry() {
   return {
-    ts: 1000, alarmId: 'T/A#hi', path: 'T/A', kind: 'hi' as const, priority: 2 as const, event: 'activated' as const, state: 'active_unacked' as const,
+    ts: 1000, alarmId: 'T/A#hi', path: 'T/A', kind: 'hi' as const, priority: 2 as const, event: 'activated' as const, state: 'unacknowledged' as const,
     value: 9, message: 'high', user: null, workstation: null, comment: null,
   };
 }

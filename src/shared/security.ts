@@ -37,6 +37,20 @@ export interface SessionInfo {
   readonly idleLogoutMinutes: number;
   /** No user exists yet: the first start asks for an administrator. */
   readonly setupRequired: boolean;
+  /** The security file (users, audit trail): absent from runtimes that predate it (take it as ok). */
+  readonly securityFile?: SecurityFileStatus;
+}
+
+/**
+ * Whether the security file can be written. `read_only`: users and the audit
+ * trail are readable, but anything that needs an audit entry or a user change
+ * (a login, user management) is refused; `unavailable`: not even readable.
+ * `problem` names the file and the cause.
+ */
+export interface SecurityFileStatus {
+  readonly state: 'ok' | 'read_only' | 'unavailable';
+  readonly problem: string | null;
+  readonly file: string | null;
 }
 
 export interface UserInfo {

@@ -1,7 +1,8 @@
 // The application shell: header (product, the Tags / Trends / Alarms tabs
-// and, for those allowed, Admin; the historian's, the MQTT uplink's and the
-// connection's state, who is logged in, clock), the alarm banner (on every
-// screen, always in the same place), the session's banner when it has news,
+// and, for those allowed, Admin; the historian's, the MQTT uplink's, the
+// security file's (only when it cannot be written) and the connection's
+// state, who is logged in, clock), the alarm banner (on every screen, always
+// in the same place), the session's banner when it has news,
 // then the view: the tag browser (with the device panel on the left, the
 // uplink panel under it, and the demo plant's fault panel under that when a
 // simulator runs), the trends, the alarms or the Admin screen (users, audit
@@ -19,6 +20,7 @@ import { HistorianBanner, HistorianStatusMark, ReviewBadge } from './features/hi
 import { SimulatorPanel } from './features/simulator/SimulatorPanel';
 import { SEARCH_INPUT_ID } from './features/tags/SearchBox';
 import { AuthLayer } from './features/auth/AuthLayer';
+import { SecurityFileBanner, SecurityFileMark } from './features/auth/SecurityFileMark';
 import { SessionBanner } from './features/auth/SessionBanner';
 import { UserMenu } from './features/auth/UserMenu';
 import { TagBrowser } from './features/tags/TagBrowser';
@@ -42,6 +44,7 @@ export function App() {
       <LinkLostBanner />
       <SessionBanner />
       <HistorianBanner />
+      <SecurityFileBanner />
       <main className="app-body" data-view={view} id={`view-${view}`} role="tabpanel" aria-labelledby={`tab-${view}`}>
         {view === 'tags' ? (
           <>
@@ -143,6 +146,7 @@ function Header() {
       <div className="header-spacer" />
       <HistorianStatusMark />
       <UplinkStatusMark />
+      <SecurityFileMark />
       <div
         className="connection"
         data-testid="connection-state"

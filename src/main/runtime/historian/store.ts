@@ -14,6 +14,8 @@ import { decodeSegment, decodeSegmented, encodeSegmented, readSegments, type Seg
 import { checkReadable, migrate } from './schema';
 import { SampleBuffer } from './sampleBuffer';
 import { TextLog } from './textLog';
+import { repairLeftovers } from '../storage/leftovers';
+import { probeWrite } from '../storage/openStore';
 
 export interface StoreTag {
   readonly path: string;
@@ -96,6 +98,8 @@ export class HistorianStore {
   ) {
     this.readonly = options.readonly === true;
     this.chunkMs = options.chunkMs ?? DEFAULT_CHUNK_MS;
+    // What an earlier failed open left read-only (its -shm, its -wal) must not outlive the cause.
+    if (!this.readonly) repairLeftovers(file);
     this.db = new Database(file, { readonly: this.readonly, fileMustExist: this.readonly, timeout: 2000 });
     try {
       if (this.readonly) {
@@ -111,6 +115,9 @@ export class HistorianStore {
         this.db.pragma('synchronous = NORMAL');
         if (options.maxPageCount) this.db.pragma(`max_page_count = ${options.maxPageCount}`);
         migrate(this.db);
+        // A read-only file opened for reading would fail only at the first flush, on a connection
+        // that never becomes writable: fail here, so the worker's retry opens a new one.
+        probeWrite(this.db);
       }
     } catch (error) {
       this.db.close();

@@ -27,6 +27,8 @@ export interface SecurityOptions {
   readonly noSetup?: boolean;
   /** The store worker that keeps the file; omitted: the store runs on this thread (tools, tests). */
   readonly worker?: WorkerLocation | null;
+  /** How often a security file that cannot be written is tried again (default 5 s). */
+  readonly retryMs?: number;
 }
 
 interface Session {
@@ -78,7 +80,9 @@ export class Security {
   private readonly now: () => number;
 
   constructor(private readonly options: SecurityOptions) {
-    this.store = new SecurityStore(options.file, options.worker ?? null);
+    this.store = new SecurityStore(options.file, options.worker ?? null, options.retryMs);
+    // Read-only, writable again: `auth.session` carries it, so the header shows it at once.
+    this.store.onStatus(() => this.changed());
     this.roles = new RoleMatrix(options.roles);
     this.limiter = new LoginLimiter({ maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
     this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
@@ -88,9 +92,19 @@ export class Security {
     this.sweepTimer.unref();
   }
 
-  /** Resolves once the security file is open; rejects with why it cannot be used. */
-  ready(): Promise<void> {
-    return this.store.opened();
+  /**
+   * Resolves once the security file is open, also when it is read-only or cannot be
+   * read (the runtime starts and serves viewers); rejects with why it cannot be used
+   * otherwise (another kind of file, a newer version, damaged).
+   */
+  async ready(): Promise<void> {
+    await this.store.opened();
+  }
+
+  /** Refuses (503, naming the file and the cause) what needs the security file written. */
+  private requireWritable(what: string): void {
+    const status = this.store.status();
+    if (status.state !== 'ok') throw new ContractFailure('unavailable', `${what} is not possible now: ${status.problem}`);
   }
 
   /** Lets the store commit what it was given and close the file. */
@@ -153,6 +167,7 @@ export class Security {
     const session = caller.token === null ? undefined : this.session(caller.token, touch);
     const role = session?.role ?? caller.role;
     const grant = role === null ? null : this.roles.grant(role);
+    const securityFile = this.store.status();
     return {
       user: session?.user ?? null,
       role,
@@ -160,13 +175,16 @@ export class Security {
       write: grant ? [...grant.write] : [],
       expiresAt: session?.expiresAt ?? null,
       idleLogoutMinutes: this.idleMs / 60_000,
-      setupRequired: this.options.noSetup !== true && (await this.store.userCount()) === 0,
+      // Only while the first administrator can be written: a read-only file asks for nothing it would refuse.
+      setupRequired: this.options.noSetup !== true && securityFile.state === 'ok' && (await this.store.userCount()) === 0,
+      securityFile,
     };
   }
 
   // ---- logging in and out ----
 
   async login(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
+    this.requireWritable('logging in');
     const now = this.now();
     // Per address only for clients elsewhere: on a shared workstation one person's typos must not lock the others out.
     const keys = caller.local ? [`user:${user}`] : [`address:${caller.workstation}`, `user:${user}`];
@@ -208,6 +226,7 @@ export class Security {
   async setup(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
     if (!caller.local) throw new ContractFailure('forbidden', 'the first administrator is created on the workstation itself (or with `npm run users`)');
     if (this.options.noSetup) throw new ContractFailure('invalid_request', 'an offline review has no users');
+    this.requireWritable('creating the first administrator');
     if ((await this.store.userCount()) > 0) throw new ContractFailure('invalid_request', 'users exist already: log in instead');
     await this.addUser(user, 'administrator', password, { ...caller, user });
     const session = this.open(user, 'administrator', this.now());
@@ -219,6 +238,7 @@ export class Security {
   // ---- users ----
 
   async addUser(user: string, role: Role, password: string, caller: Caller): Promise<UserInfo> {
+    this.requireWritable('adding a user');
     if (await this.store.user(user)) throw new ContractFailure('invalid_request', `user "${user}" exists already`);
     const info = await this.store.addUser(user, role, await hashPassword(password), this.now());
     await this.audit(caller, 'users.add', user, null, role, null);
@@ -228,6 +248,7 @@ export class Security {
   }
 
   async removeUser(user: string, caller: Caller): Promise<void> {
+    this.requireWritable('removing a user');
     const existing = await this.requireUser(user);
     if (existing.role === 'administrator' && (await this.store.administrators()) === 1) {
       throw new ContractFailure('invalid_request', `${user} is the last administrator: make another one first`);
@@ -238,6 +259,7 @@ export class Security {
   }
 
   async setRole(user: string, role: Role, caller: Caller): Promise<UserInfo> {
+    this.requireWritable('changing a role');
     const existing = await this.requireUser(user);
     if (existing.role === 'administrator' && role !== 'administrator' && (await this.store.administrators()) === 1) {
       throw new ContractFailure('invalid_request', `${user} is the last administrator: make another one first`);
@@ -252,6 +274,7 @@ export class Security {
 
   /** An administrator sets anyone's password; others change their own, with the old one. */
   async setPassword(user: string, password: string, oldPassword: string | undefined, caller: Caller): Promise<void> {
+    this.requireWritable('changing a password');
     const existing = await this.requireUser(user);
     const admin = caller.role !== null && this.roles.allows(caller.role, 'users.manage');
     // Your own password always needs the old one (a session left open must not be enough); an administrator resets others'.

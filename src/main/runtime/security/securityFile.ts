@@ -13,9 +13,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../shared/security';
-import { openStore } from '../storage/openStore';
-import type { ServiceFactory, StoreService } from '../storage/protocol';
-import { Rows } from '../storage/protocol';
+import { openStore, openStoreReadOnly } from '../storage/openStore';
 import { SECURITY_KIND } from './securitySchema/index';
 
 const GENESIS = '0'.repeat(64);
@@ -58,10 +56,13 @@ export class SecurityFile {
   private lastHash: string;
   private lastSeq: number;
 
-  /** `file` null: in memory (review mode, tests). Throws when the file cannot be used (another kind, a newer version, damaged). */
-  constructor(file: string | null) {
+  /**
+   * `file` null: in memory (review mode, tests). `readonly`: an existing file, for reading only
+   * (while it cannot be written). Throws when the file cannot be used (another kind, a newer version, damaged, read-only).
+   */
+  constructor(file: string | null, options: { readonly?: boolean } = {}) {
     // FULL: the audit trail of an action answered as done survives a power cut too.
-    this.db = openStore(file, SECURITY_KIND, { synchronous: 'FULL' });
+    this.db = options.readonly && file !== null ? openStoreReadOnly(file, SECURITY_KIND) : openStore(file, SECURITY_KIND, { synchronous: 'FULL' });
     const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     this.lastSeq = last?.seq ?? 0;
     this.lastHash = last?.hash ?? GENESIS;
@@ -183,40 +184,3 @@ function toAudit(row: AuditRow): AuditEntry {
     hash: row.hash,
   };
 }
-
-/** The security file as a store service (storeWorker/services.ts runs it in its worker). */
-export const securityService: ServiceFactory<{ file: string | null }> = ({ file }) => {
-  // A file that cannot be opened is reported by every call (and by `open`), not by a dead worker.
-  let store: SecurityFile | null = null;
-  let failure: unknown = null;
-  try {
-    store = new SecurityFile(file);
-  } catch (error) {
-    failure = error;
-  }
-  const use = <A, T>(run: (s: SecurityFile, args: A) => T) => (args: A): T => {
-    if (!store) throw failure;
-    return run(store, args);
-  };
-  const service: StoreService = {
-    handlers: {
-      open: use(() => null),
-      userCount: use((s) => s.userCount()),
-      user: use((s, { name }: { name: string }) => s.user(name)),
-      users: use((s) => s.users()),
-      administrators: use((s) => s.administrators()),
-      addUser: use((s, a: { name: string; role: Role; hash: string; now: number }) => s.addUser(a.name, a.role, a.hash, a.now)),
-      setRole: use((s, a: { name: string; role: Role; now: number }) => s.setRole(a.name, a.role, a.now)),
-      setHash: use((s, a: { name: string; hash: string; now: number }) => s.setHash(a.name, a.hash, a.now)),
-      removeUser: use((s, { name }: { name: string }) => s.removeUser(name)),
-      appendAudit: use((s, entry: NewAuditEntry) => s.appendAudit(entry)),
-      queryAudit: use((s, query: AuditQuery) => {
-        const { entries, truncated } = s.queryAudit(query);
-        return new Rows('entries', entries, { truncated });
-      }),
-      verifyAudit: use((s) => s.verifyAudit()),
-    },
-    close: () => store?.close(),
-  };
-  return service;
-};

@@ -3,23 +3,59 @@
 // list or a chain verification never holds up polling. Every method resolves
 // once the store answered; a change resolves once it is committed, so an
 // action can wait for its audit entry to be on disk before it is answered.
-import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../shared/security';
+import type { AuditEntry, AuditVerification, Role, SecurityFileStatus, UserInfo } from '../../../shared/security';
 import { StoreClient, type WorkerLocation } from '../storage/client';
-import { securityService, type AuditQuery, type NewAuditEntry } from './securityFile';
+import type { AuditQuery, NewAuditEntry } from './securityFile';
+import { securityService } from './securityService';
 
 export type { AuditQuery, NewAuditEntry } from './securityFile';
 
 export class SecurityStore {
   private readonly client: StoreClient;
+  private current: SecurityFileStatus;
+  private readonly listeners = new Set<(status: SecurityFileStatus) => void>();
 
-  /** `file` null: in memory, on this thread (review mode, tests). `worker` null: on this thread. */
-  constructor(file: string | null, worker: WorkerLocation | null = null) {
-    this.client = new StoreClient({ service: 'security', options: { file }, worker: file === null ? null : worker, factory: securityService });
+  /**
+   * `file` null: in memory, on this thread (review mode, tests). `worker` null: on this thread.
+   * `retryMs`: how often a file that cannot be written is tried again.
+   */
+  constructor(file: string | null, worker: WorkerLocation | null = null, retryMs?: number) {
+    this.current = { state: 'ok', problem: null, file };
+    this.client = new StoreClient({
+      service: 'security',
+      options: { file, retryMs },
+      worker: file === null ? null : worker,
+      factory: securityService,
+      onEvent: (name, payload) => {
+        if (name === 'status') this.setStatus(payload as SecurityFileStatus);
+      },
+    });
   }
 
-  /** Resolves once the file is open; rejects with the reason it cannot be used (another kind, a newer version, damaged). */
-  opened(): Promise<void> {
-    return this.client.call('open');
+  /**
+   * Resolves once the file is open, also read-only or unavailable (see status());
+   * rejects with the reason it cannot be used (another kind, a newer version, damaged).
+   */
+  async opened(): Promise<SecurityFileStatus> {
+    this.setStatus(await this.client.call<SecurityFileStatus>('open'));
+    return this.current;
+  }
+
+  /** Whether the file can be written, as the store last said. */
+  status(): SecurityFileStatus {
+    return this.current;
+  }
+
+  /** Hears every change of status (read-only, writable again). */
+  onStatus(listener: (status: SecurityFileStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private setStatus(status: SecurityFileStatus): void {
+    if (status.state === this.current.state && status.problem === this.current.problem) return;
+    this.current = status;
+    for (const listener of [...this.listeners]) listener(status);
   }
 
   close(): Promise<void> {

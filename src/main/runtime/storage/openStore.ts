@@ -13,9 +13,10 @@
 // bump, so a crash mid-upgrade leaves the file at the previous version. A
 // file of a newer version is refused with both versions named and left as
 // it is.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { repairLeftovers } from './leftovers';
 
 export interface Migration {
   /** The version the file has once this migration ran (1, 2, …, without gaps). */
@@ -68,7 +69,10 @@ export function latestVersion(kind: StoreKind): number {
  * read-only, locked…) for the caller to describe.
  */
 export function openStore(file: string | null, kind: StoreKind, options: OpenOptions = {}): Database.Database {
-  if (file) mkdirSync(dirname(file), { recursive: true });
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    repairLeftovers(file);
+  }
   const db = new Database(file ?? ':memory:', { timeout: options.busyTimeoutMs ?? 1000 });
   try {
     // Reads the header first: a file that is not SQLite fails here, before anything is written.
@@ -84,11 +88,57 @@ export function openStore(file: string | null, kind: StoreKind, options: OpenOpt
     db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     if (options.maxPageCount !== undefined) setMaxPageCount(db, options.maxPageCount);
     migrate(db, kind, version);
+    // A read-only file opens (SQLite falls back to reading) and would fail only at the first
+    // write, on a connection that stays read-only even once the file is writable again. One
+    // write that changes nothing makes the open itself fail, so the store reports it now and
+    // its retry opens a new connection.
+    if (file) probeWrite(db);
     return db;
   } catch (error) {
     db.close();
     throw error;
   }
+}
+
+/**
+ * Opens an existing store for reading only, for a store that serves what it
+ * has while its file cannot be written. In a read-only folder SQLite cannot
+ * open a WAL file even for reading (it needs its -shm beside it), so the file
+ * is then read into memory as it is: complete when it was closed cleanly (no
+ * -wal left with pages in it), else refused. Throws like openStore, and for a
+ * file of another schema version (reading it would need its migrations).
+ */
+export function openStoreReadOnly(file: string, kind: StoreKind): Database.Database {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('application_id', { simple: true }); // the first read opens the WAL index
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'SQLITE_READONLY_DIRECTORY' && code !== 'SQLITE_CANTOPEN') throw error;
+    if (existsSync(`${file}-wal`) && statSync(`${file}-wal`).size > 0) throw error;
+    const image = readFileSync(file);
+    // Bytes 18 and 19 say WAL (2); an image in memory has no WAL: legacy (1) reads the same pages.
+    if (image.length >= 20) image[18] = image[19] = 1;
+    db = new Database(image, { readonly: true });
+  }
+  try {
+    checkKind(db, file, kind);
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version !== latestVersion(kind)) {
+      throw new StoreFileError(`${file} has ${kind.label} schema ${version}, this build reads ${latestVersion(kind)}: it can be read only once it can be written (and upgraded)`);
+    }
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Throws SQLite's own error (SQLITE_READONLY…) unless the connection can write; changes nothing. */
+export function probeWrite(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  db.pragma(`user_version = ${version}`);
 }
 
 export function setMaxPageCount(db: Database.Database, pages: number): void {

@@ -27,3 +27,12 @@ export function describeSqliteError(file: string, what: string, error: unknown):
       return `${file}: ${(error as Error | null)?.message ?? String(error)}`;
   }
 }
+
+/** Codes that mean the file (or its folder) cannot be written, though it may be read. */
+const UNWRITABLE = new Set(['SQLITE_READONLY', 'SQLITE_READONLY_DIRECTORY', 'SQLITE_READONLY_RECOVERY', 'SQLITE_READONLY_CANTINIT', 'SQLITE_READONLY_CANTLOCK', 'SQLITE_READONLY_ROLLBACK', 'SQLITE_READONLY_DBMOVED', 'SQLITE_CANTOPEN', 'EACCES', 'EPERM', 'EROFS']);
+
+/** True when `error` says the file or its folder is read-only (not damaged, not another kind, not locked). */
+export function isUnwritable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNWRITABLE.has(code);
+}

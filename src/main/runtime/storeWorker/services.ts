@@ -3,7 +3,7 @@
 // thread. It lives beside storage/, not in it: it names the stores, and the
 // stores import storage/.
 import { journalService } from '../alarms/journalStore';
-import { securityService } from '../security/securityFile';
+import { securityService } from '../security/securityService';
 import type { ServiceFactory } from '../storage/protocol';
 import { queueService } from '../uplink/queueStore';
 

@@ -135,6 +135,8 @@ function sameSession(a: SessionInfo, b: SessionInfo): boolean {
     a.expiresAt === b.expiresAt &&
     a.idleLogoutMinutes === b.idleLogoutMinutes &&
     a.setupRequired === b.setupRequired &&
+    a.securityFile?.state === b.securityFile?.state &&
+    a.securityFile?.problem === b.securityFile?.problem &&
     sameList(a.permissions, b.permissions) &&
     sameList(a.write, b.write)
   );

@@ -179,6 +179,8 @@ export class Runtime implements RuntimeParts, EventRuntime {
       maxLoginFailures: rules?.maxLoginFailures,
       noSetup: options.review === true,
       worker: options.storeWorker ?? null,
+      // A login attack (and the audit trail degraded) are diagnostic system alarms.
+      systemAlarm: (id, spec, active, message) => this.alarms.setCondition(id, spec, active, message),
     });
     // A login that ended (or a role that shrank) takes with it the streams it allowed.
     this.security.onChange(() => {

@@ -7,9 +7,10 @@
 // calls (tests, the uplink's DCMD) pass no caller and act as the runtime.
 import { randomBytes } from 'node:crypto';
 import { ContractFailure, type Caller } from '../../../shared/contract';
+import { systemAlarmId, type SystemAlarmSink } from '../../../shared/alarms';
 import type { AuditEntry, MethodPermission, Permission, Role, SessionInfo, UserInfo } from '../../../shared/security';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
-import { LoginLimiter } from './rateLimit';
+import { attackText, LoginLimiter, type RateLimitOptions } from './rateLimit';
 import { RoleMatrix, type RoleConfig } from './roles';
 import type { WorkerLocation } from '../storage/client';
 import { SecurityStore, type AuditQuery } from './securityStore';
@@ -22,6 +23,12 @@ export interface SecurityOptions {
   readonly idleLogoutMinutes?: number;
   readonly maxLoginFailures?: number;
   readonly loginWindowMs?: number;
+  /** The rest of the login limits (delays from other addresses, what an attack is); tests shorten them. */
+  readonly loginLimits?: Omit<RateLimitOptions, 'maxFailures' | 'windowMs'>;
+  /** Raises and clears the security's system alarms (a login attack; the audit trail degraded). */
+  readonly systemAlarm?: SystemAlarmSink;
+  /** Waits before an attempt is checked (tests count the delays instead of waiting them). */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   /** Offline review has no users and needs none: it never asks for a first administrator. */
   readonly noSetup?: boolean;
@@ -36,6 +43,8 @@ interface Session {
   readonly expiresAt: number;
   lastSeen: number;
 }
+
+export const LOGIN_ATTACK_ALARM = systemAlarmId('login_attack');
 
 /** The runtime acting by itself (in-process calls). */
 export const RUNTIME_CALLER: Caller = { user: 'runtime', workstation: 'local', role: 'administrator', token: null, local: true };
@@ -73,6 +82,7 @@ export class Security {
   private readonly changeListeners = new Set<() => void>();
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly limiter: LoginLimiter;
+  private underAttack = false;
   private readonly sessionMs: number;
   private readonly idleMs: number;
   private readonly now: () => number;
@@ -80,7 +90,7 @@ export class Security {
   constructor(private readonly options: SecurityOptions) {
     this.store = new SecurityStore(options.file, options.worker ?? null);
     this.roles = new RoleMatrix(options.roles);
-    this.limiter = new LoginLimiter({ maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
+    this.limiter = new LoginLimiter({ ...options.loginLimits, maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
     this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
     this.idleMs = (options.idleLogoutMinutes ?? 15) * 60_000;
     this.now = options.now ?? Date.now;
@@ -167,23 +177,29 @@ export class Security {
   // ---- logging in and out ----
 
   async login(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
-    const now = this.now();
-    // Per address only for clients elsewhere: on a shared workstation one person's typos must not lock the others out.
-    const keys = caller.local ? [`user:${user}`] : [`address:${caller.workstation}`, `user:${user}`];
-    const wait = this.limiter.retryAfter(keys, now);
+    const address = caller.workstation;
+    const remote = !caller.local;
+    // Refused: this user's failures from this address, or (a client elsewhere) this address's failures (rateLimit.ts).
+    const wait = this.limiter.retryAfter(user, address, remote, this.now());
     if (wait > 0) {
       await this.audit(caller, 'auth.login_refused', user, null, null, `rate limited for ${Math.ceil(wait / 1000)} s`);
       throw new ContractFailure('rate_limited', `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`);
     }
+    // Slowed, never refused: failures in this name from other addresses (anyone could fail them).
+    const delay = this.limiter.delay(user, address, this.now());
+    if (delay > 0) await this.sleep(delay);
+    const slowed = delay > 0 ? `; slowed ${Math.ceil(delay / 1000)} s by failed logins from other addresses` : '';
     const stored = await this.store.user(user);
     // Verify against a dummy hash when the user is unknown, so the answer takes as long either way.
     const ok = (await verifyPassword(password, stored?.hash ?? DUMMY_HASH)) && stored !== undefined;
     if (!ok) {
-      this.limiter.failed(keys, now);
-      await this.audit(caller, 'auth.login_failed', user, null, null, stored ? 'wrong password' : 'unknown user');
+      this.limiter.failed(user, address, remote, this.now());
+      this.checkAttack();
+      await this.audit(caller, 'auth.login_failed', user, null, null, `${stored ? 'wrong password' : 'unknown user'}${slowed}`);
       throw new ContractFailure('unauthenticated', 'unknown user or wrong password');
     }
-    this.limiter.succeeded(`user:${user}`);
+    this.limiter.succeeded(user, address);
+    const now = this.now();
     // A login over a session ends that session: one window, one login.
     if (caller.token !== null) this.end(caller.token);
     const session = this.open(stored.name, stored.role, now);
@@ -338,9 +354,27 @@ export class Security {
     this.changed();
   }
 
-  /** Ends sessions that expired or went idle even if nobody uses their token again (an open event stream). */
+  /** Ends sessions that expired or went idle even if nobody uses their token again (an open event stream); ends an attack's alarm. */
   private sweep(): void {
     for (const token of [...this.sessions.keys()]) this.session(token);
+    this.checkAttack();
+  }
+
+  /** Raises the login-attack alarm while failures pile up for one name or from one address, and clears it once they age out. */
+  checkAttack(): void {
+    const attack = this.limiter.attack(this.now());
+    if (attack === null && !this.underAttack) return;
+    this.underAttack = attack !== null;
+    const message =
+      attack === null
+        ? 'Login attack over: failed logins are back to normal'
+        : `Login attack: ${attackText(attack)}; logins in that name from other addresses are slowed, never locked`;
+    this.options.systemAlarm?.(LOGIN_ATTACK_ALARM, { label: 'Login attack' }, attack !== null, message);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.options.sleep) return this.options.sleep(ms);
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private async requireUser(user: string): Promise<UserInfo & { hash: string }> {

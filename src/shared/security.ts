@@ -37,6 +37,28 @@ export interface SessionInfo {
   readonly idleLogoutMinutes: number;
   /** No user exists yet: the first start asks for an administrator. */
   readonly setupRequired: boolean;
+  /** Whether the audit trail reaches its disk (the header shows it when it does not). */
+  readonly audit: AuditStatus;
+}
+
+/** What the project's `security.auditFailure` says about an action that cannot be audited. */
+export const AUDIT_FAILURE_MODES = ['accept', 'refuse'] as const;
+export type AuditFailureMode = (typeof AUDIT_FAILURE_MODES)[number];
+
+/** The audit trail's file as its store sees it. */
+export interface AuditStoreStatus {
+  readonly state: 'ok' | 'degraded';
+  /** What is wrong, in words, while degraded. */
+  readonly problem: string | null;
+  /** Entries waiting (in order) for the disk. */
+  readonly pending: number;
+  /** Entries lost because the queue was full (the trail records the gap once it is written again). */
+  readonly dropped: number;
+}
+
+export interface AuditStatus extends AuditStoreStatus {
+  /** accept: actions go on, their entries wait; refuse: actions are refused while degraded. */
+  readonly mode: AuditFailureMode;
 }
 
 export interface UserInfo {

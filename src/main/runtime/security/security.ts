@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { ContractFailure, type Caller } from '../../../shared/contract';
 import { systemAlarmId, type SystemAlarmSink } from '../../../shared/alarms';
-import type { AuditEntry, MethodPermission, Permission, Role, SessionInfo, UserInfo } from '../../../shared/security';
+import type { AuditEntry, AuditFailureMode, AuditStatus, AuditStoreStatus, MethodPermission, Permission, Role, SessionInfo, UserInfo } from '../../../shared/security';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
 import { attackText, LoginLimiter, type RateLimitOptions } from './rateLimit';
 import { RoleMatrix, type RoleConfig } from './roles';
@@ -34,6 +34,17 @@ export interface SecurityOptions {
   readonly noSetup?: boolean;
   /** The store worker that keeps the file; omitted: the store runs on this thread (tools, tests). */
   readonly worker?: WorkerLocation | null;
+  /**
+   * The project's `security.auditFailure`: what an action does while the audit
+   * trail cannot be written. `accept` (default): it is carried out and its entry
+   * waits in a bounded queue; `refuse`: it is refused before it happens.
+   */
+  readonly auditFailure?: AuditFailureMode;
+  /** Audit entries waiting for the disk, at most (beyond: dropped, counted, and the gap recorded). */
+  readonly maxPendingAudit?: number;
+  readonly auditRetryMs?: number;
+  /** For tests: a cap on the security file in pages (fills the "disk"). */
+  readonly maxPageCount?: number;
 }
 
 interface Session {
@@ -45,6 +56,10 @@ interface Session {
 }
 
 export const LOGIN_ATTACK_ALARM = systemAlarmId('login_attack');
+export const AUDIT_ALARM = systemAlarmId('audit');
+
+/** How often the HMI hears of the queue's length while the trail is degraded (state changes go at once). */
+const AUDIT_STATUS_MS = 1000;
 
 /** The runtime acting by itself (in-process calls). */
 export const RUNTIME_CALLER: Caller = { user: 'runtime', workstation: 'local', role: 'administrator', token: null, local: true };
@@ -83,12 +98,24 @@ export class Security {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly limiter: LoginLimiter;
   private underAttack = false;
+  /** The audit queue's last status (from the store's answers and events), and entries lost on the way to it. */
+  private auditStore: AuditStoreStatus = { state: 'ok', problem: null, pending: 0, dropped: 0 };
+  private lostHere = 0;
+  private lostProblem: string | null = null;
+  private auditShown: AuditStatus;
+  private auditTimer: NodeJS.Timeout | null = null;
   private readonly sessionMs: number;
   private readonly idleMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: SecurityOptions) {
-    this.store = new SecurityStore(options.file, options.worker ?? null);
+    this.store = new SecurityStore(
+      options.file,
+      options.worker ?? null,
+      { maxPageCount: options.maxPageCount, maxPendingAudit: options.maxPendingAudit, auditRetryMs: options.auditRetryMs },
+      (status) => this.auditStoreChanged(status),
+    );
+    this.auditShown = this.auditStatus();
     this.roles = new RoleMatrix(options.roles);
     this.limiter = new LoginLimiter({ ...options.loginLimits, maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
     this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
@@ -106,6 +133,8 @@ export class Security {
   /** Lets the store commit what it was given and close the file. */
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    this.auditTimer = null;
     await this.store.close();
   }
 
@@ -171,6 +200,7 @@ export class Security {
       expiresAt: session?.expiresAt ?? null,
       idleLogoutMinutes: this.idleMs / 60_000,
       setupRequired: this.options.noSetup !== true && (await this.store.userCount()) === 0,
+      audit: this.auditStatus(),
     };
   }
 
@@ -294,10 +324,75 @@ export class Security {
    * that does not wait (a refusal, a logout) is not told of a failure: the
    * promise is marked handled so it cannot end the process.
    */
-  audit(caller: Caller, action: string, target: string, oldValue: string | null, newValue: string | null, comment: string | null): Promise<AuditEntry> {
-    const committed = this.store.appendAudit({ ts: this.now(), user: caller.user, workstation: caller.workstation, action, target, oldValue, newValue, comment });
-    committed.catch(() => {});
-    return committed;
+  audit(caller: Caller, action: string, target: string, oldValue: string | null, newValue: string | null, comment: string | null): Promise<AuditEntry | null> {
+    const entry = { ts: this.now(), user: caller.user, workstation: caller.workstation, action, target, oldValue, newValue, comment };
+    return this.store.appendAudit(entry).then(
+      ({ entry: written, status }) => {
+        this.auditStoreChanged(status);
+        return written;
+      },
+      (error: Error) => {
+        // The store itself is gone (its worker died, or it did not answer): the entry is lost, and counted.
+        this.lostHere++;
+        this.lostProblem = `the security store cannot be reached (${error.message}): audit entries are lost`;
+        this.auditStoreChanged(this.auditStore);
+        return null;
+      },
+    );
+  }
+
+  /** The audit trail's state, as `auth.session` shows it. */
+  auditStatus(): AuditStatus {
+    const store = this.auditStore;
+    const problem = this.lostProblem ?? store.problem;
+    return {
+      state: problem === null ? 'ok' : 'degraded',
+      mode: this.options.auditFailure ?? 'accept',
+      problem,
+      pending: store.pending,
+      dropped: store.dropped + this.lostHere,
+    };
+  }
+
+  /**
+   * With `auditFailure: refuse`, throws (503) while the audit trail cannot be
+   * written: call it before an action is carried out. The state is known up
+   * front from the store's last answer or event; the first action after the
+   * disk filled is carried out and its entry waits (nothing had failed yet).
+   */
+  requireAuditable(what: string): void {
+    if ((this.options.auditFailure ?? 'accept') !== 'refuse') return;
+    const status = this.auditStatus();
+    if (status.state === 'ok') return;
+    throw new ContractFailure(
+      'unavailable',
+      `${what} refused: the audit trail cannot be written (${status.problem}); this site refuses actions it cannot audit (security.auditFailure: refuse)`,
+    );
+  }
+
+  private auditStoreChanged(status: AuditStoreStatus): void {
+    this.auditStore = status;
+    const next = this.auditStatus();
+    const before = this.auditShown;
+    if (next.state === before.state && next.problem === before.problem && next.pending === before.pending && next.dropped === before.dropped) return;
+    if (next.state !== before.state || next.problem !== before.problem || next.dropped !== before.dropped) this.publishAudit();
+    // Only the queue's length changed: the HMI hears of it at most once a second.
+    else this.auditTimer ??= setTimeout(() => this.publishAudit(), AUDIT_STATUS_MS);
+  }
+
+  private publishAudit(): void {
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    this.auditTimer = null;
+    const before = this.auditShown;
+    const next = (this.auditShown = this.auditStatus());
+    if (next.state === 'degraded') {
+      const lost = next.dropped > 0 ? `, ${next.dropped} lost` : '';
+      const what = next.mode === 'refuse' ? 'actions are refused until it is written again' : 'actions go on, their entries wait';
+      this.options.systemAlarm?.(AUDIT_ALARM, { label: 'Audit trail' }, true, `Audit trail degraded: ${next.problem}; ${next.pending} waiting${lost}; ${what}`);
+    } else if (before.state === 'degraded') {
+      this.options.systemAlarm?.(AUDIT_ALARM, { label: 'Audit trail' }, false, 'Audit trail written again: the waiting entries are on it, in order');
+    }
+    this.changed();
   }
 
   queryAudit(query: AuditQuery) {

@@ -13,9 +13,10 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../shared/security';
-import { openStore } from '../storage/openStore';
+import { openStore, setMaxPageCount } from '../storage/openStore';
 import type { ServiceFactory, StoreService } from '../storage/protocol';
 import { Rows } from '../storage/protocol';
+import { AuditQueue } from './auditQueue';
 import { SECURITY_KIND } from './securitySchema/index';
 
 const GENESIS = '0'.repeat(64);
@@ -59,9 +60,9 @@ export class SecurityFile {
   private lastSeq: number;
 
   /** `file` null: in memory (review mode, tests). Throws when the file cannot be used (another kind, a newer version, damaged). */
-  constructor(file: string | null) {
+  constructor(file: string | null, maxPageCount?: number) {
     // FULL: the audit trail of an action answered as done survives a power cut too.
-    this.db = openStore(file, SECURITY_KIND, { synchronous: 'FULL' });
+    this.db = openStore(file, SECURITY_KIND, { synchronous: 'FULL', maxPageCount });
     const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     this.lastSeq = last?.seq ?? 0;
     this.lastHash = last?.hash ?? GENESIS;
@@ -119,6 +120,23 @@ export class SecurityFile {
     this.lastSeq = seq;
     this.lastHash = hash;
     return { seq, ...entry, prevHash, hash };
+  }
+
+  /** Appends entries in one transaction; when the disk refuses, none is written and the chain's head is as it was. */
+  appendAudits(entries: readonly NewAuditEntry[]): AuditEntry[] {
+    const [seq, hash] = [this.lastSeq, this.lastHash];
+    try {
+      return this.db.transaction(() => entries.map((entry) => this.appendAudit(entry)))();
+    } catch (error) {
+      this.lastSeq = seq;
+      this.lastHash = hash;
+      throw error;
+    }
+  }
+
+  /** For tests: caps the file (in pages) to fill the "disk". */
+  setMaxPageCount(pages: number): void {
+    setMaxPageCount(this.db, pages);
   }
 
   queryAudit(query: AuditQuery): { entries: AuditEntry[]; truncated: boolean } {
@@ -184,13 +202,24 @@ function toAudit(row: AuditRow): AuditEntry {
   };
 }
 
+export interface SecurityServiceOptions {
+  readonly file: string | null;
+  /** A cap on the file in 4 KiB pages (tests use it to fill the "disk"). */
+  readonly maxPageCount?: number;
+  /** Audit entries kept in memory while the disk refuses them; beyond, new ones are dropped and counted. */
+  readonly maxPendingAudit?: number;
+  readonly auditRetryMs?: number;
+}
+
 /** The security file as a store service (storeWorker/services.ts runs it in its worker). */
-export const securityService: ServiceFactory<{ file: string | null }> = ({ file }) => {
+export const securityService: ServiceFactory<SecurityServiceOptions> = (options, emit) => {
   // A file that cannot be opened is reported by every call (and by `open`), not by a dead worker.
   let store: SecurityFile | null = null;
+  let queue: AuditQueue | null = null;
   let failure: unknown = null;
   try {
-    store = new SecurityFile(file);
+    store = new SecurityFile(options.file, options.maxPageCount);
+    queue = new AuditQueue(store, { file: options.file, maxPending: options.maxPendingAudit, retryMs: options.auditRetryMs }, (status) => emit('auditStatus', status));
   } catch (error) {
     failure = error;
   }
@@ -209,14 +238,20 @@ export const securityService: ServiceFactory<{ file: string | null }> = ({ file 
       setRole: use((s, a: { name: string; role: Role; now: number }) => s.setRole(a.name, a.role, a.now)),
       setHash: use((s, a: { name: string; hash: string; now: number }) => s.setHash(a.name, a.hash, a.now)),
       removeUser: use((s, { name }: { name: string }) => s.removeUser(name)),
-      appendAudit: use((s, entry: NewAuditEntry) => s.appendAudit(entry)),
+      // Never fails for the disk: the entry waits in the queue, and the status says so.
+      appendAudit: use((_s, entry: NewAuditEntry) => ({ entry: queue!.append(entry), status: queue!.status() })),
+      auditStatus: use(() => queue!.status()),
+      setMaxPageCount: use((s, { pages }: { pages: number }) => s.setMaxPageCount(pages)),
       queryAudit: use((s, query: AuditQuery) => {
         const { entries, truncated } = s.queryAudit(query);
         return new Rows('entries', entries, { truncated });
       }),
       verifyAudit: use((s) => s.verifyAudit()),
     },
-    close: () => store?.close(),
+    close: () => {
+      queue?.close();
+      store?.close();
+    },
   };
   return service;
 };

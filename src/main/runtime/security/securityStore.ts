@@ -3,18 +3,35 @@
 // list or a chain verification never holds up polling. Every method resolves
 // once the store answered; a change resolves once it is committed, so an
 // action can wait for its audit entry to be on disk before it is answered.
-import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../shared/security';
+import type { AuditEntry, AuditStoreStatus, AuditVerification, Role, UserInfo } from '../../../shared/security';
 import { StoreClient, type WorkerLocation } from '../storage/client';
-import { securityService, type AuditQuery, type NewAuditEntry } from './securityFile';
+import { securityService, type AuditQuery, type NewAuditEntry, type SecurityServiceOptions } from './securityFile';
 
 export type { AuditQuery, NewAuditEntry } from './securityFile';
 
 export class SecurityStore {
   private readonly client: StoreClient;
 
-  /** `file` null: in memory, on this thread (review mode, tests). `worker` null: on this thread. */
-  constructor(file: string | null, worker: WorkerLocation | null = null) {
-    this.client = new StoreClient({ service: 'security', options: { file }, worker: file === null ? null : worker, factory: securityService });
+  /**
+   * `file` null: in memory, on this thread (review mode, tests). `worker` null: on this thread.
+   * `onAuditStatus` hears the audit queue's status whenever it changes (degraded, caught up, retried).
+   */
+  constructor(
+    file: string | null,
+    worker: WorkerLocation | null = null,
+    extra: Omit<SecurityServiceOptions, 'file'> = {},
+    onAuditStatus: (status: AuditStoreStatus) => void = () => {},
+  ) {
+    const options: SecurityServiceOptions = { file, ...extra };
+    this.client = new StoreClient({
+      service: 'security',
+      options,
+      worker: file === null ? null : worker,
+      factory: securityService,
+      onEvent: (name, payload) => {
+        if (name === 'auditStatus') onAuditStatus(payload as AuditStoreStatus);
+      },
+    });
   }
 
   /** Resolves once the file is open; rejects with the reason it cannot be used (another kind, a newer version, damaged). */
@@ -58,9 +75,22 @@ export class SecurityStore {
     return this.client.call('removeUser', { name });
   }
 
-  /** Appends to the chain; resolves with the entry (its seq and hash) once committed. */
-  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+  /**
+   * Appends to the chain; resolves with the entry (its seq and hash) once
+   * committed, or null when the disk refused it and it waits in the store's
+   * queue (the status says so). Rejects only when the store cannot be reached.
+   */
+  appendAudit(entry: NewAuditEntry): Promise<{ entry: AuditEntry | null; status: AuditStoreStatus }> {
     return this.client.call('appendAudit', entry);
+  }
+
+  auditStatus(): Promise<AuditStoreStatus> {
+    return this.client.call('auditStatus');
+  }
+
+  /** For tests: caps the file in pages (fills the "disk"), or lifts the cap. */
+  setMaxPageCount(pages: number): Promise<void> {
+    return this.client.call('setMaxPageCount', { pages });
   }
 
   queryAudit(query: AuditQuery): Promise<{ entries: AuditEntry[]; truncated: boolean }> {

@@ -68,7 +68,7 @@ security: { auditFailure: ${auditFailure} }
 }
 
 /** The refusal of a call (the guard refuses before the handler runs, so it may throw at once). */
-async function failureOf(run: () => Promise<unknown>): Promise<ContractFailure> {
+async function failureOf(run: () => unknown): Promise<ContractFailure> {
   try {
     await run();
   } catch (error) {
@@ -106,7 +106,7 @@ describe('a full disk under the audit trail', () => {
     await runtime.security.store.setMaxPageCount(1_000_000);
     await waitFor(() => runtime.security.auditStatus().state === 'ok', 'the trail to catch up', 15_000);
     expect(runtime.security.auditStatus()).toMatchObject({ pending: 0, dropped: 0, problem: null });
-    const { entries } = await h['audit.list']({ from: 0, to: Date.now() + 1000, limit: 1000 }, RUNTIME_CALLER);
+    const { entries } = await h['audit.list']({ from: 0, to: Date.now() + 1000, filter: {}, limit: 1000 }, RUNTIME_CALLER);
     const actions = entries
       .reverse()
       .filter((e) => e.action === 'tags.write' || e.action === 'alarms.ack')

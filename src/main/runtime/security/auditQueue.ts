@@ -15,7 +15,9 @@
 // lost and when. Nothing is dropped without a count the HMI shows.
 import type { AuditEntry, AuditStoreStatus } from '../../../shared/security';
 import { describeSqliteError } from '../storage/sqliteProblem';
-import type { NewAuditEntry } from './securityFile';
+
+/** An entry as an action gives it; the file numbers and chains it. */
+export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
 
 /** The part of the security file the queue writes to. */
 export interface AuditWriter {

@@ -16,12 +16,12 @@ import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../sha
 import { openStore, setMaxPageCount } from '../storage/openStore';
 import type { ServiceFactory, StoreService } from '../storage/protocol';
 import { Rows } from '../storage/protocol';
-import { AuditQueue } from './auditQueue';
+import { AuditQueue, type NewAuditEntry } from './auditQueue';
 import { SECURITY_KIND } from './securitySchema/index';
 
 const GENESIS = '0'.repeat(64);
 
-export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+export type { NewAuditEntry } from './auditQueue';
 
 export interface AuditQuery {
   readonly from: number;

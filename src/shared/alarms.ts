@@ -10,8 +10,45 @@ export { NE107_RANK, NE107_STATUSES, worstNe107, type Ne107Category, type Ne107S
 /** The longest an operator may shelve an alarm: a week (ISA-18.2 wants shelving time-limited). */
 export const MAX_SHELVE_MS = 7 * 86_400_000;
 
-export const ALARM_KINDS = ['hihi', 'hi', 'lo', 'lolo', 'deviation', 'roc', 'digital', 'quality', 'ne107'] as const;
+/** The kinds a project file declares under a tag. */
+export const TAG_ALARM_KINDS = ['hihi', 'hi', 'lo', 'lolo', 'deviation', 'roc', 'digital', 'quality', 'ne107'] as const;
+export type TagAlarmKind = (typeof TAG_ALARM_KINDS)[number];
+
+/**
+ * Diagnostic alarms of the runtime itself, tied to no tag: raised and cleared
+ * by its components (`system`: the audit trail degraded, a login attack;
+ * `communication`: a device's link, keyed by the device).
+ */
+export const SYSTEM_ALARM_KINDS = ['system', 'communication'] as const;
+export type SystemAlarmKind = (typeof SYSTEM_ALARM_KINDS)[number];
+
+export const ALARM_KINDS = [...TAG_ALARM_KINDS, ...SYSTEM_ALARM_KINDS] as const;
 export type AlarmKind = (typeof ALARM_KINDS)[number];
+
+/** Whether the alarm is the runtime's own (no tag behind it: no value, no tag to show or trend). */
+export function isSystemAlarm(alarm: { readonly kind: AlarmKind }): boolean {
+  return (SYSTEM_ALARM_KINDS as readonly string[]).includes(alarm.kind);
+}
+
+/** The id of a system alarm of kind `system`: `system/<name>`. */
+export function systemAlarmId(name: string): string {
+  return `system/${name}`;
+}
+
+/** What a runtime component says about a system alarm it raises (see AlarmEngine.setCondition). */
+export interface SystemAlarmSpec {
+  /** Default `system`. */
+  readonly kind?: SystemAlarmKind;
+  /** Default `diagnostic`: for maintenance, not the operator's first look. */
+  readonly priority?: AlarmPriority;
+  /** What the alarm is about, when no message was given yet ("Audit trail"). */
+  readonly label: string;
+  /** A communication alarm's device. */
+  readonly device?: string;
+}
+
+/** How a component raises and clears its system alarms, without knowing the alarm engine. */
+export type SystemAlarmSink = (id: string, spec: SystemAlarmSpec, active: boolean, message?: string) => void;
 
 /** ISA-18.2 alarm states (the operator and engineering states are flags beside them). */
 export const ALARM_STATES = ['normal', 'unacknowledged', 'acknowledged', 'rtn_unacknowledged', 'latched'] as const;
@@ -31,10 +68,11 @@ export function isUnacknowledged(state: AlarmState): boolean {
 }
 
 export interface AlarmInfo {
-  /** `<tag path>#<name or kind>`, stable across restarts. */
+  /** `<tag path>#<name or kind>` (a system alarm: `system/<name>`), stable across restarts. */
   readonly id: string;
+  /** The tag's path; a system alarm's id. */
   readonly path: string;
-  /** The tag's folder (`Plant/Tank`): what "area" filters on. */
+  /** The tag's folder (`Plant/Tank`): what "area" filters on; `system` for system alarms. */
   readonly area: string;
   readonly kind: AlarmKind;
   readonly priority: AlarmPriority;
@@ -52,8 +90,10 @@ export interface AlarmInfo {
   readonly activeAt: number | null;
   readonly ackedAt: number | null;
   readonly ackedBy: string | null;
-  /** The tag's value when the alarm last changed state (or now, while active). */
+  /** The tag's value when the alarm last changed state (or now, while active); null for a system alarm. */
   readonly value: TagScalar | null;
+  /** A communication alarm's device (absent otherwise). */
+  readonly device?: string;
   readonly units: string;
   readonly limit: number | null;
   readonly message: string;

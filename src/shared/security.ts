@@ -39,6 +39,8 @@ export interface SessionInfo {
   readonly setupRequired: boolean;
   /** The security file (users, audit trail): absent from runtimes that predate it (take it as ok). */
   readonly securityFile?: SecurityFileStatus;
+  /** Whether the audit trail reaches its disk (the header shows it when it does not). */
+  readonly audit: AuditStatus;
 }
 
 /**
@@ -51,6 +53,26 @@ export interface SecurityFileStatus {
   readonly state: 'ok' | 'read_only' | 'unavailable';
   readonly problem: string | null;
   readonly file: string | null;
+}
+
+/** What the project's `security.auditFailure` says about an action that cannot be audited. */
+export const AUDIT_FAILURE_MODES = ['accept', 'refuse'] as const;
+export type AuditFailureMode = (typeof AUDIT_FAILURE_MODES)[number];
+
+/** The audit trail's file as its store sees it. */
+export interface AuditStoreStatus {
+  readonly state: 'ok' | 'degraded';
+  /** What is wrong, in words, while degraded. */
+  readonly problem: string | null;
+  /** Entries waiting (in order) for the disk. */
+  readonly pending: number;
+  /** Entries lost because the queue was full (the trail records the gap once it is written again). */
+  readonly dropped: number;
+}
+
+export interface AuditStatus extends AuditStoreStatus {
+  /** accept: actions go on, their entries wait; refuse: actions are refused while degraded. */
+  readonly mode: AuditFailureMode;
 }
 
 export interface UserInfo {

@@ -180,6 +180,9 @@ export class Runtime implements RuntimeParts, EventRuntime {
       maxLoginFailures: rules?.maxLoginFailures,
       noSetup: options.review === true,
       worker: options.storeWorker ?? null,
+      auditFailure: rules?.auditFailure,
+      // A login attack (and the audit trail degraded) are diagnostic system alarms.
+      systemAlarm: (id, spec, active, message) => this.alarms.setCondition(id, spec, active, message),
     });
     // A login that ended (or a role that shrank) takes with it the streams it allowed.
     this.security.onChange(() => {
@@ -190,6 +193,7 @@ export class Runtime implements RuntimeParts, EventRuntime {
       driverOf: (device) => this.drivers.get(device),
       authorizeWrite: (caller, path) => this.security.authorizeWrite(caller, path),
       audit: (...entry) => this.security.audit(...entry),
+      requireAuditable: () => this.security.requireAuditable('tags.write'),
     });
     this.trendViews = new TrendViews(options.projectFile ?? null, project.trends);
     this.handlers = createHandlers(this, options.simulator);

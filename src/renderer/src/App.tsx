@@ -28,6 +28,7 @@ import { TREND_ADD_INPUT_ID } from './features/trends/TagPicker';
 import { TrendsView } from './features/trends/TrendsView';
 import { UplinkPanel } from './features/uplink/UplinkPanel';
 import { UplinkStatusMark } from './features/uplink/UplinkStatusMark';
+import { AuditStatusMark } from './features/auth/AuditStatusMark';
 import { mayAdminister, useHmi, type AppView } from './stores';
 import { Clock } from './ui/Clock';
 import { formatCount, formatTime } from './ui/format';
@@ -147,6 +148,7 @@ function Header() {
       <HistorianStatusMark />
       <UplinkStatusMark />
       <SecurityFileMark />
+      <AuditStatusMark />
       <div
         className="connection"
         data-testid="connection-state"

@@ -110,19 +110,64 @@ describe('audit trail', () => {
 });
 
 describe('logins', () => {
-  it('are rate-limited per client and per user, and the wait passes', async () => {
+  it('are rate-limited per user from the same client, and the wait passes', async () => {
     let now = 1_000_000;
-    const security = new Security({ file: null, maxLoginFailures: 3, loginWindowMs: 60_000, now: () => now });
+    const slept: number[] = [];
+    const security = new Security({ file: null, maxLoginFailures: 3, loginWindowMs: 60_000, now: () => now, sleep: async (ms) => void slept.push(ms) });
     cleanups.push(() => security.close());
     await security.addUser('carl', 'operator', 'carl-password', RUNTIME_CALLER);
     for (let i = 0; i < 3; i++) expect((await failureOf(security.login('carl', `guess-${i}`, remote('10.0.0.7')))).kind).toBe('unauthenticated');
-    // The right password does not help now, from there or for that user from elsewhere.
+    // The right password does not help now, from there.
     const limited = await failureOf(security.login('carl', 'carl-password', remote('10.0.0.7')));
     expect(limited.kind).toBe('rate_limited');
     expect(limited.message).toBe('too many failed logins: try again in 60 s');
-    expect((await failureOf(security.login('carl', 'carl-password', remote('10.0.0.8')))).kind).toBe('rate_limited');
+    // From elsewhere carl is slowed, not locked out (changed: it was refused, so anyone could lock him out).
+    expect((await security.login('carl', 'carl-password', remote('10.0.0.8'))).role).toBe('operator');
+    expect(slept).toEqual([1000]);
     now += 60_001;
     expect((await security.login('carl', 'carl-password', remote('10.0.0.7'))).role).toBe('operator');
+  });
+
+  it('failed from many addresses slow the user with a growing, bounded delay, never lock them out, and raise a login-attack alarm', async () => {
+    let now = 2_000_000;
+    const slept: number[] = [];
+    const alarms: Array<{ id: string; active: boolean; message?: string; priority?: unknown; kind?: unknown }> = [];
+    const security = new Security({
+      file: null,
+      maxLoginFailures: 5,
+      now: () => now,
+      sleep: async (ms) => void slept.push(ms),
+      systemAlarm: (id, spec, active, message) => alarms.push({ id, active, message, priority: spec.priority, kind: spec.kind }),
+    });
+    cleanups.push(() => security.close());
+    await security.addUser('olga', 'operator', 'olga-password', RUNTIME_CALLER);
+    // An attacker fails 30 logins in olga's name, from 10 addresses, 3 each (under each address's own limit).
+    for (let i = 0; i < 30; i++) {
+      now += 1000;
+      expect((await failureOf(security.login('olga', `guess-${i}`, remote(`10.9.0.${i % 10}`)))).kind).toBe('unauthenticated');
+    }
+    // Each attempt past the fifth was slowed more, up to the bound.
+    expect(slept.slice(0, 4)).toEqual([1000, 2000, 4000, 8000]);
+    expect(Math.max(...slept)).toBe(15_000);
+    // Olga, at her own workstation, gets in: slowed, not locked.
+    slept.length = 0;
+    expect((await security.login('olga', 'olga-password', { ...remote('127.0.0.1'), local: true })).role).toBe('operator');
+    expect(slept).toEqual([15_000]);
+    // Her own typos from her address still hit the per-address limit.
+    for (let i = 0; i < 5; i++) await failureOf(security.login('olga', 'typo', remote('10.1.1.1')));
+    expect((await failureOf(security.login('olga', 'olga-password', remote('10.1.1.1')))).kind).toBe('rate_limited');
+
+    // The attack raised a diagnostic system alarm, once the failures piled up, saying what is going on.
+    const raised = alarms.find((a) => a.active)!;
+    expect(raised).toMatchObject({ id: 'system/login_attack', active: true });
+    expect(raised.message).toMatch(/^Login attack: 20 failed logins for "olga" from 10 addresses in 15 min/);
+    expect(alarms.filter((a) => !a.active)).toEqual([]);
+    const failed = await security.queryAudit({ from: 0, to: now + 1, action: 'auth.login_failed', limit: 100 });
+    expect(failed.entries.some((e) => /slowed 15 s by failed logins from other addresses/.test(e.comment ?? ''))).toBe(true);
+    // Once the failures age out, the alarm clears.
+    now += 16 * 60_000;
+    security.checkAttack();
+    expect(alarms.at(-1)).toMatchObject({ id: 'system/login_attack', active: false });
   });
 
   it('end after the idle time and after their lifetime', async () => {

@@ -39,6 +39,7 @@ function session(over: Partial<SessionInfo> = {}): SessionInfo {
     expiresAt: null,
     idleLogoutMinutes: 15,
     setupRequired: false,
+    audit: { state: 'ok', mode: 'accept', problem: null, pending: 0, dropped: 0 },
     ...over,
   };
 }

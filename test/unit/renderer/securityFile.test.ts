@@ -8,6 +8,7 @@ import { useHmi } from '../../../src/renderer/src/stores';
 
 const viewer = (securityFile?: SessionInfo['securityFile']): SessionInfo => ({
   user: null, role: 'viewer', permissions: ['read'], write: [], expiresAt: null, idleLogoutMinutes: 15, setupRequired: false, securityFile,
+  audit: { state: 'ok', mode: 'accept', problem: null, pending: 0, dropped: 0 },
 });
 const READ_ONLY = { state: 'read_only' as const, file: '/data/security.db', problem: '/data/security.db is read-only (attempt to write a readonly database): logins … refused' };
 

@@ -4,14 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { TagDefinition } from '../../../src/main/runtime/tags/definition';
 import { linearScaler } from '../../../src/main/runtime/tags/scaling';
 import { planWrite, writeLimitsOf, WriteRefused } from '../../../src/main/runtime/writer/plan';
+import type { TagScalar } from '../../../src/shared/types';
 import { limitsText, outcomeDiffers, outcomeText } from '../../../src/shared/write';
 
 function def(extra: Partial<TagDefinition> = {}): TagDefinition {
   return { path: 'P/SP', device: 'plc', address: 'HR:0', dataType: 'float32', units: '°C', description: '', writable: true, deadband: 0, ...extra };
 }
 
-const plan = (d: TagDefinition, value: number | boolean) => planWrite(d, linearScaler(d.scale), value);
-const refusal = (d: TagDefinition, value: number | boolean): string => {
+const plan = (d: TagDefinition, value: TagScalar) => planWrite(d, linearScaler(d.scale), value);
+const refusal = (d: TagDefinition, value: TagScalar): string => {
   try {
     plan(d, value);
   } catch (error) {
@@ -73,10 +74,13 @@ describe('integer tags', () => {
 });
 
 describe('types', () => {
-  it('takes true/false or 1/0 for a bool, and a number for a number', () => {
+  it('takes only true/false for a bool (not 1/0), and a number for a number', () => {
     const coil = def({ dataType: 'bool', units: '' });
     expect(plan(coil, true)).toEqual({ requested: true, sent: true, raw: true });
-    expect(plan(coil, 0)).toEqual({ requested: false, sent: false, raw: false });
+    expect(plan(coil, false)).toEqual({ requested: false, sent: false, raw: false });
+    expect(refusal(coil, 1)).toBe('P/SP is a bool: write true or false, not 1');
+    expect(refusal(coil, 0)).toBe('P/SP is a bool: write true or false, not 0');
+    expect(refusal(coil, 'true')).toBe('P/SP is a bool: write true or false, not "true"');
     expect(refusal(coil, 3)).toBe('P/SP is a bool: write true or false, not 3');
     expect(refusal(def(), true)).toBe('P/SP is a float32: the value must be a number, not true');
   });

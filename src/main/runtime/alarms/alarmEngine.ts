@@ -6,6 +6,12 @@
 // Per value change the work is a few comparisons per alarm on that tag; the
 // machines, records and watcher lists are built once, so a flood of changes
 // allocates only the journal entries it produces.
+//
+// System alarms (the audit trail degraded, a login attack, later a device's
+// communication) have no tag: runtime components raise and clear them with
+// `setCondition`. They are records like the others (listed, journalled,
+// acknowledged, shelved, counted, restored after a restart) whose condition
+// comes from that call instead of a tag, and whose message is the caller's.
 import {
   NE107_RANK,
   type AlarmCounts,
@@ -16,19 +22,21 @@ import {
   type JournalStatus,
   type Ne107Category,
   type Ne107Status,
+  type SystemAlarmSpec,
 } from '../../../shared/alarms';
 import { ContractFailure, type Caller } from '../../../shared/contract';
 import type { DeviceState, TagScalar } from '../../../shared/types';
 import type { EngineTag, TagEngine } from '../tags/engine';
 import { limitCondition } from './condition';
-import { formatMessage, type AlarmDefinition } from './definition';
+import { formatMessage, systemDefinition, type AlarmDefinition } from './definition';
 import type { AlarmJournal } from './journal';
-import { AlarmMachine } from './machine';
+import { AlarmMachine, type MachineSnapshot } from './machine';
 import { deviceNe107, qualityNe107, STATUS_OF_RANK } from './ne107';
 
 interface AlarmRecord {
   readonly def: AlarmDefinition;
-  readonly tag: EngineTag;
+  /** null: a system alarm (its condition and message come from setCondition). */
+  readonly tag: EngineTag | null;
   readonly sp: EngineTag | null;
   readonly suppressor: EngineTag | null;
   readonly machine: AlarmMachine;
@@ -37,6 +45,16 @@ interface AlarmRecord {
   lastTs: number;
   /** In the engine's timed set (kept here so the set is touched only when it changes). */
   timed: boolean;
+  /** A system alarm: the condition and message its component last gave. */
+  wanted: boolean;
+  text: string | null;
+}
+
+/** A record with a tag (every alarm the project declares). */
+type TagRecord = AlarmRecord & { readonly tag: EngineTag };
+
+function hasTag(record: AlarmRecord): record is TagRecord {
+  return record.tag !== null;
 }
 
 export type AlarmListener = (batch: AlarmsChanged) => void;
@@ -77,6 +95,11 @@ export class AlarmEngine {
   private tickTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   private started = false;
+  /** The journal's saved states are applied: a system alarm set from now on is evaluated at once. */
+  private restored = false;
+  private stopped = false;
+  /** Saved states no record took yet: a system alarm first set after the start takes its own from here. */
+  private saved = new Map<string, MachineSnapshot>();
 
   constructor(
     private readonly engine: TagEngine,
@@ -107,10 +130,16 @@ export class AlarmEngine {
     const kept = new Set<AlarmRecord>();
     for (const def of definitions) {
       const old = this.byId.get(def.id);
-      if (old && sameDefinition(old.def, def) && old.tag === this.engine.find(def.path)) {
+      if (old && old.tag !== null && sameDefinition(old.def, def) && old.tag === this.engine.find(def.path)) {
         next.push(old);
         kept.add(old);
       } else next.push(this.newRecord(def));
+    }
+    // System alarms are not the project's: they stay as they are.
+    for (const old of this.records) {
+      if (old.tag !== null || this.byId.get(old.def.id) !== old || definitions.some((def) => def.id === old.def.id)) continue;
+      next.push(old);
+      kept.add(old);
     }
     for (const old of this.records) {
       if (kept.has(old)) continue;
@@ -139,6 +168,8 @@ export class AlarmEngine {
       lastValue: NaN,
       lastTs: NaN,
       timed: false,
+      wanted: false,
+      text: null,
     };
   }
 
@@ -160,6 +191,7 @@ export class AlarmEngine {
     this.watchers = [];
     this.statusWatchers = [];
     for (const record of this.records) {
+      if (!hasTag(record)) continue;
       if (record.def.kind === 'ne107') watch(this.statusWatchers, record.tag.id, record);
       else watch(this.watchers, record.tag.id, record);
       if (record.sp) watch(this.watchers, record.sp.id, record);
@@ -181,16 +213,22 @@ export class AlarmEngine {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const saved = (await this.journal?.open()) ?? new Map();
+    const saved = (await this.journal?.open()) ?? new Map<string, MachineSnapshot>();
     if (!this.started) return; // stopped while the journal opened
     const now = Date.now();
     for (const record of this.records) {
       const snapshot = saved.get(record.def.id);
-      if (!snapshot) continue;
-      record.machine.restore(snapshot, now);
-      this.contribute(record, record.machine.active);
-      this.retime(record);
+      saved.delete(record.def.id);
+      if (snapshot) {
+        record.machine.restore(snapshot, now);
+        this.contribute(record, record.machine.active);
+        this.retime(record);
+      }
+      // A system alarm set before the start: its condition now, against the state it had.
+      if (record.tag === null) this.applySystem(record, now);
     }
+    this.saved = saved;
+    this.restored = true;
     this.unsubscribe = this.engine.onChanges(this.onTagChanges);
     this.onTagChanges([...this.engine.live()].map((tag) => tag.id));
     this.tickTimer = setInterval(() => this.tick(Date.now()), this.options.tickMs ?? 100);
@@ -200,6 +238,7 @@ export class AlarmEngine {
   /** Stops evaluating; resolves once the journal wrote what it holds and closed its file. */
   async stop(): Promise<void> {
     this.started = false;
+    this.stopped = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
@@ -290,6 +329,52 @@ export class AlarmEngine {
     return deviceNe107(state, worst);
   }
 
+  // ---- system alarms ----
+
+  /**
+   * Raises (`active`) or clears a system alarm of a runtime component; the
+   * first call creates it (`id`: `system/<name>`, or `<device>#communication`).
+   * `message` replaces what the alarm says (absent: it keeps the last one, or
+   * the label's default). Set before the start, it is evaluated once the
+   * journal's saved states are back, so a restart does not raise it twice.
+   */
+  setCondition(id: string, spec: SystemAlarmSpec, active: boolean, message?: string): void {
+    if (this.stopped) return;
+    let record = this.byId.get(id);
+    if (record && record.tag !== null) throw new Error(`"${id}" is an alarm of a tag, not a system alarm`);
+    if (!record) {
+      record = this.newSystemRecord(id, spec);
+      this.records.push(record);
+      this.byId.set(id, record);
+      const snapshot = this.saved.get(id);
+      if (snapshot) {
+        this.saved.delete(id);
+        record.machine.restore(snapshot, Date.now());
+        this.retime(record);
+      }
+      // Listeners learn of it in the next batch, as of any alarm that changed.
+      this.changed.add(record);
+      this.scheduleBatch();
+    }
+    record.wanted = active;
+    if (message !== undefined && message !== record.text) {
+      record.text = message;
+      this.changed.add(record);
+      this.scheduleBatch();
+    }
+    if (this.restored) this.applySystem(record, Date.now());
+  }
+
+  private newSystemRecord(id: string, spec: SystemAlarmSpec): AlarmRecord {
+    const def = systemDefinition(id, spec);
+    return { def, tag: null, sp: null, suppressor: null, machine: new AlarmMachine(def), lastValue: NaN, lastTs: NaN, timed: false, wanted: false, text: null };
+  }
+
+  private applySystem(record: AlarmRecord, now: number): void {
+    const event = record.machine.input(record.wanted, now);
+    if (event) this.record(record, event, now, PROCESS, null);
+  }
+
   // ---- operator actions ----
 
   ack(ids: readonly string[], caller: Caller, comment: string | null): string[] {
@@ -348,6 +433,7 @@ export class AlarmEngine {
   };
 
   private evaluate(record: AlarmRecord): void {
+    if (!hasTag(record)) return; // a system alarm's condition comes from setCondition
     const { def, tag, machine } = record;
     if (record.suppressor) this.evaluateSuppression(record, record.suppressor);
     let condition: boolean;
@@ -375,7 +461,7 @@ export class AlarmEngine {
   }
 
   /** The number a limit is compared with: the value, |PV - SP|, or |rate| per second; NaN: none yet. */
-  private measure(record: AlarmRecord, value: number): number {
+  private measure(record: TagRecord, value: number): number {
     switch (record.def.kind) {
       case 'deviation': {
         const sp = record.sp!;
@@ -446,7 +532,7 @@ export class AlarmEngine {
         priority: def.priority,
         event,
         state: machine.state,
-        value: tag.value,
+        value: tag?.value ?? null,
         message: this.message(record),
         user: caller?.user ?? null,
         workstation: caller?.workstation ?? null,
@@ -459,7 +545,7 @@ export class AlarmEngine {
   /** Adds or removes what an active alarm reports to its instrument's NE107 status. */
   private contribute(record: AlarmRecord, active: boolean): void {
     const category = record.def.ne107;
-    if (category === null) return;
+    if (category === null || record.tag === null) return;
     const slot = record.tag.id * 5 + NE107_RANK[category];
     if (active) this.alarmRanks[slot]!++;
     else if (this.alarmRanks[slot]! > 0) this.alarmRanks[slot]!--;
@@ -526,15 +612,17 @@ export class AlarmEngine {
       activeAt: machine.activeAt,
       ackedAt: machine.ackedAt,
       ackedBy: machine.ackedBy,
-      value: tag.value,
+      value: tag?.value ?? null,
       units: def.units,
       limit: def.limit,
       message: this.message(record),
+      ...(def.device === undefined ? {} : { device: def.device }),
     };
   }
 
   private message(record: AlarmRecord): string {
     const { def, tag } = record;
+    if (tag === null) return record.text ?? def.message;
     return formatMessage(def.message, {
       value: formatScalar(tag.value),
       units: def.units,

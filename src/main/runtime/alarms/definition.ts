@@ -1,6 +1,6 @@
 // An alarm as the engine knows it: the project file's declaration, resolved
 // against its tag (ids, units, the default message).
-import type { AlarmKind, AlarmPriority, Ne107Category } from '../../../shared/alarms';
+import type { AlarmKind, AlarmPriority, Ne107Category, SystemAlarmSpec } from '../../../shared/alarms';
 
 export interface AlarmDefinition {
   /** `<tag path>#<name or kind>`: stable across restarts, the journal's key. */
@@ -28,6 +28,8 @@ export interface AlarmDefinition {
   readonly units: string;
   readonly ne107: Ne107Category | null;
   readonly suppressedBy: { readonly path: string; readonly state: boolean } | null;
+  /** A communication alarm's device; absent otherwise. */
+  readonly device?: string;
 }
 
 const KIND_TEXT: Record<AlarmKind, string> = {
@@ -40,7 +42,38 @@ const KIND_TEXT: Record<AlarmKind, string> = {
   digital: 'in alarm',
   quality: 'bad quality',
   ne107: 'diagnostic',
+  system: 'fault',
+  communication: 'communication lost',
 };
+
+/**
+ * A system alarm's definition: no tag, no limits, no delays; `path` is its id
+ * and `area` `system`, so the list's area filter and search find it.
+ */
+export function systemDefinition(id: string, spec: SystemAlarmSpec): AlarmDefinition {
+  const kind = spec.kind ?? 'system';
+  return {
+    id,
+    path: id,
+    area: 'system',
+    kind,
+    priority: spec.priority ?? 'diagnostic',
+    limit: null,
+    sp: null,
+    state: null,
+    category: null,
+    deadband: 0,
+    onDelayMs: 0,
+    offDelayMs: 0,
+    latch: false,
+    reAlarmMs: null,
+    message: defaultMessage(kind, spec.label),
+    units: '',
+    ne107: null,
+    suppressedBy: null,
+    ...(spec.device === undefined ? {} : { device: spec.device }),
+  };
+}
 
 /** What a message says when the project gives none: "Tank level LT-101 high: {value} {units} (limit {limit})". */
 export function defaultMessage(kind: AlarmKind, label: string): string {
@@ -57,6 +90,8 @@ export function defaultMessage(kind: AlarmKind, label: string): string {
       return `${what}: more than {limit} {units}/s`;
     case 'digital':
     case 'ne107':
+    case 'system':
+    case 'communication':
       return what;
     case 'quality':
       return `${label}: bad quality`;

@@ -14,7 +14,7 @@
 // What needs the whole project (that `sp` names a numeric tag, that a
 // digital alarm sits on a bool) is checked in project/validate.ts.
 import { z } from 'zod';
-import { ALARM_KINDS, ALARM_PRIORITIES, type AlarmKind } from '../../../shared/alarms';
+import { ALARM_PRIORITIES, TAG_ALARM_KINDS, type AlarmKind } from '../../../shared/alarms';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const delayMs = z.number().int('delays are whole milliseconds').min(0).max(86_400_000, 'at most a day');
@@ -26,7 +26,8 @@ export const LIMIT_KINDS: ReadonlySet<AlarmKind> = new Set(['hihi', 'hi', 'lo', 
 
 export const alarmSchema = z
   .strictObject({
-    kind: z.enum(ALARM_KINDS, { error: `kind must be one of ${ALARM_KINDS.join(', ')}` }),
+    // System alarms (system, communication) are the runtime's own: a project cannot declare them.
+    kind: z.enum(TAG_ALARM_KINDS, { error: `kind must be one of ${TAG_ALARM_KINDS.join(', ')}` }),
     /** Tells two alarms of one kind on a tag apart; the alarm's id is `<path>#<name or kind>`. */
     name: z
       .string()

@@ -7,9 +7,10 @@
 // calls (tests, the uplink's DCMD) pass no caller and act as the runtime.
 import { randomBytes } from 'node:crypto';
 import { ContractFailure, type Caller } from '../../../shared/contract';
-import type { AuditEntry, MethodPermission, Permission, Role, SessionInfo, UserInfo } from '../../../shared/security';
+import { systemAlarmId, type SystemAlarmSink } from '../../../shared/alarms';
+import type { AuditEntry, AuditFailureMode, AuditStatus, AuditStoreStatus, MethodPermission, Permission, Role, SessionInfo, UserInfo } from '../../../shared/security';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
-import { LoginLimiter } from './rateLimit';
+import { attackText, LoginLimiter, type RateLimitOptions } from './rateLimit';
 import { RoleMatrix, type RoleConfig } from './roles';
 import type { WorkerLocation } from '../storage/client';
 import { SecurityStore, type AuditQuery } from './securityStore';
@@ -22,6 +23,12 @@ export interface SecurityOptions {
   readonly idleLogoutMinutes?: number;
   readonly maxLoginFailures?: number;
   readonly loginWindowMs?: number;
+  /** The rest of the login limits (delays from other addresses, what an attack is); tests shorten them. */
+  readonly loginLimits?: Omit<RateLimitOptions, 'maxFailures' | 'windowMs'>;
+  /** Raises and clears the security's system alarms (a login attack; the audit trail degraded). */
+  readonly systemAlarm?: SystemAlarmSink;
+  /** Waits before an attempt is checked (tests count the delays instead of waiting them). */
+  readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
   /** Offline review has no users and needs none: it never asks for a first administrator. */
   readonly noSetup?: boolean;
@@ -29,6 +36,17 @@ export interface SecurityOptions {
   readonly worker?: WorkerLocation | null;
   /** How often a security file that cannot be written is tried again (default 5 s). */
   readonly retryMs?: number;
+  /**
+   * The project's `security.auditFailure`: what an action does while the audit
+   * trail cannot be written. `accept` (default): it is carried out and its entry
+   * waits in a bounded queue; `refuse`: it is refused before it happens.
+   */
+  readonly auditFailure?: AuditFailureMode;
+  /** Audit entries waiting for the disk, at most (beyond: dropped, counted, and the gap recorded). */
+  readonly maxPendingAudit?: number;
+  readonly auditRetryMs?: number;
+  /** For tests: a cap on the security file in pages (fills the "disk"). */
+  readonly maxPageCount?: number;
 }
 
 interface Session {
@@ -38,6 +56,12 @@ interface Session {
   readonly expiresAt: number;
   lastSeen: number;
 }
+
+export const LOGIN_ATTACK_ALARM = systemAlarmId('login_attack');
+export const AUDIT_ALARM = systemAlarmId('audit');
+
+/** How often the HMI hears of the queue's length while the trail is degraded (state changes go at once). */
+const AUDIT_STATUS_MS = 1000;
 
 /** The runtime acting by itself (in-process calls). */
 export const RUNTIME_CALLER: Caller = { user: 'runtime', workstation: 'local', role: 'administrator', token: null, local: true };
@@ -75,16 +99,29 @@ export class Security {
   private readonly changeListeners = new Set<() => void>();
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly limiter: LoginLimiter;
+  private underAttack = false;
+  /** The audit queue's last status (from the store's answers and events), and entries lost on the way to it. */
+  private auditStore: AuditStoreStatus = { state: 'ok', problem: null, pending: 0, dropped: 0 };
+  private lostHere = 0;
+  private lostProblem: string | null = null;
+  private auditShown: AuditStatus;
+  private auditTimer: NodeJS.Timeout | null = null;
   private readonly sessionMs: number;
   private readonly idleMs: number;
   private readonly now: () => number;
 
   constructor(private readonly options: SecurityOptions) {
-    this.store = new SecurityStore(options.file, options.worker ?? null, options.retryMs);
+    this.store = new SecurityStore(
+      options.file,
+      options.worker ?? null,
+      { retryMs: options.retryMs, maxPageCount: options.maxPageCount, maxPendingAudit: options.maxPendingAudit, auditRetryMs: options.auditRetryMs },
+      (status) => this.auditStoreChanged(status),
+    );
+    this.auditShown = this.auditStatus();
     // Read-only, writable again: `auth.session` carries it, so the header shows it at once.
     this.store.onStatus(() => this.changed());
     this.roles = new RoleMatrix(options.roles);
-    this.limiter = new LoginLimiter({ maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
+    this.limiter = new LoginLimiter({ ...options.loginLimits, maxFailures: options.maxLoginFailures, windowMs: options.loginWindowMs });
     this.sessionMs = (options.sessionHours ?? 12) * 3_600_000;
     this.idleMs = (options.idleLogoutMinutes ?? 15) * 60_000;
     this.now = options.now ?? Date.now;
@@ -110,6 +147,8 @@ export class Security {
   /** Lets the store commit what it was given and close the file. */
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    this.auditTimer = null;
     await this.store.close();
   }
 
@@ -178,6 +217,7 @@ export class Security {
       // Only while the first administrator can be written: a read-only file asks for nothing it would refuse.
       setupRequired: this.options.noSetup !== true && securityFile.state === 'ok' && (await this.store.userCount()) === 0,
       securityFile,
+      audit: this.auditStatus(),
     };
   }
 
@@ -185,23 +225,29 @@ export class Security {
 
   async login(user: string, password: string, caller: Caller): Promise<{ token: string; role: Role; expiresAt: number }> {
     this.requireWritable('logging in');
-    const now = this.now();
-    // Per address only for clients elsewhere: on a shared workstation one person's typos must not lock the others out.
-    const keys = caller.local ? [`user:${user}`] : [`address:${caller.workstation}`, `user:${user}`];
-    const wait = this.limiter.retryAfter(keys, now);
+    const address = caller.workstation;
+    const remote = !caller.local;
+    // Refused: this user's failures from this address, or (a client elsewhere) this address's failures (rateLimit.ts).
+    const wait = this.limiter.retryAfter(user, address, remote, this.now());
     if (wait > 0) {
       await this.audit(caller, 'auth.login_refused', user, null, null, `rate limited for ${Math.ceil(wait / 1000)} s`);
       throw new ContractFailure('rate_limited', `too many failed logins: try again in ${Math.ceil(wait / 1000)} s`);
     }
+    // Slowed, never refused: failures in this name from other addresses (anyone could fail them).
+    const delay = this.limiter.delay(user, address, this.now());
+    if (delay > 0) await this.sleep(delay);
+    const slowed = delay > 0 ? `; slowed ${Math.ceil(delay / 1000)} s by failed logins from other addresses` : '';
     const stored = await this.store.user(user);
     // Verify against a dummy hash when the user is unknown, so the answer takes as long either way.
     const ok = (await verifyPassword(password, stored?.hash ?? DUMMY_HASH)) && stored !== undefined;
     if (!ok) {
-      this.limiter.failed(keys, now);
-      await this.audit(caller, 'auth.login_failed', user, null, null, stored ? 'wrong password' : 'unknown user');
+      this.limiter.failed(user, address, remote, this.now());
+      this.checkAttack();
+      await this.audit(caller, 'auth.login_failed', user, null, null, `${stored ? 'wrong password' : 'unknown user'}${slowed}`);
       throw new ContractFailure('unauthenticated', 'unknown user or wrong password');
     }
-    this.limiter.succeeded(`user:${user}`);
+    this.limiter.succeeded(user, address);
+    const now = this.now();
     // A login over a session ends that session: one window, one login.
     if (caller.token !== null) this.end(caller.token);
     const session = this.open(stored.name, stored.role, now);
@@ -301,10 +347,75 @@ export class Security {
    * that does not wait (a refusal, a logout) is not told of a failure: the
    * promise is marked handled so it cannot end the process.
    */
-  audit(caller: Caller, action: string, target: string, oldValue: string | null, newValue: string | null, comment: string | null): Promise<AuditEntry> {
-    const committed = this.store.appendAudit({ ts: this.now(), user: caller.user, workstation: caller.workstation, action, target, oldValue, newValue, comment });
-    committed.catch(() => {});
-    return committed;
+  audit(caller: Caller, action: string, target: string, oldValue: string | null, newValue: string | null, comment: string | null): Promise<AuditEntry | null> {
+    const entry = { ts: this.now(), user: caller.user, workstation: caller.workstation, action, target, oldValue, newValue, comment };
+    return this.store.appendAudit(entry).then(
+      ({ entry: written, status }) => {
+        this.auditStoreChanged(status);
+        return written;
+      },
+      (error: Error) => {
+        // The store itself is gone (its worker died, or it did not answer): the entry is lost, and counted.
+        this.lostHere++;
+        this.lostProblem = `the security store cannot be reached (${error.message}): audit entries are lost`;
+        this.auditStoreChanged(this.auditStore);
+        return null;
+      },
+    );
+  }
+
+  /** The audit trail's state, as `auth.session` shows it. */
+  auditStatus(): AuditStatus {
+    const store = this.auditStore;
+    const problem = this.lostProblem ?? store.problem;
+    return {
+      state: problem === null ? 'ok' : 'degraded',
+      mode: this.options.auditFailure ?? 'accept',
+      problem,
+      pending: store.pending,
+      dropped: store.dropped + this.lostHere,
+    };
+  }
+
+  /**
+   * With `auditFailure: refuse`, throws (503) while the audit trail cannot be
+   * written: call it before an action is carried out. The state is known up
+   * front from the store's last answer or event; the first action after the
+   * disk filled is carried out and its entry waits (nothing had failed yet).
+   */
+  requireAuditable(what: string): void {
+    if ((this.options.auditFailure ?? 'accept') !== 'refuse') return;
+    const status = this.auditStatus();
+    if (status.state === 'ok') return;
+    throw new ContractFailure(
+      'unavailable',
+      `${what} refused: the audit trail cannot be written (${status.problem}); this site refuses actions it cannot audit (security.auditFailure: refuse)`,
+    );
+  }
+
+  private auditStoreChanged(status: AuditStoreStatus): void {
+    this.auditStore = status;
+    const next = this.auditStatus();
+    const before = this.auditShown;
+    if (next.state === before.state && next.problem === before.problem && next.pending === before.pending && next.dropped === before.dropped) return;
+    if (next.state !== before.state || next.problem !== before.problem || next.dropped !== before.dropped) this.publishAudit();
+    // Only the queue's length changed: the HMI hears of it at most once a second.
+    else this.auditTimer ??= setTimeout(() => this.publishAudit(), AUDIT_STATUS_MS);
+  }
+
+  private publishAudit(): void {
+    if (this.auditTimer) clearTimeout(this.auditTimer);
+    this.auditTimer = null;
+    const before = this.auditShown;
+    const next = (this.auditShown = this.auditStatus());
+    if (next.state === 'degraded') {
+      const lost = next.dropped > 0 ? `, ${next.dropped} lost` : '';
+      const what = next.mode === 'refuse' ? 'actions are refused until it is written again' : 'actions go on, their entries wait';
+      this.options.systemAlarm?.(AUDIT_ALARM, { label: 'Audit trail' }, true, `Audit trail degraded: ${next.problem}; ${next.pending} waiting${lost}; ${what}`);
+    } else if (before.state === 'degraded') {
+      this.options.systemAlarm?.(AUDIT_ALARM, { label: 'Audit trail' }, false, 'Audit trail written again: the waiting entries are on it, in order');
+    }
+    this.changed();
   }
 
   queryAudit(query: AuditQuery) {
@@ -361,9 +472,27 @@ export class Security {
     this.changed();
   }
 
-  /** Ends sessions that expired or went idle even if nobody uses their token again (an open event stream). */
+  /** Ends sessions that expired or went idle even if nobody uses their token again (an open event stream); ends an attack's alarm. */
   private sweep(): void {
     for (const token of [...this.sessions.keys()]) this.session(token);
+    this.checkAttack();
+  }
+
+  /** Raises the login-attack alarm while failures pile up for one name or from one address, and clears it once they age out. */
+  checkAttack(): void {
+    const attack = this.limiter.attack(this.now());
+    if (attack === null && !this.underAttack) return;
+    this.underAttack = attack !== null;
+    const message =
+      attack === null
+        ? 'Login attack over: failed logins are back to normal'
+        : `Login attack: ${attackText(attack)}; logins in that name from other addresses are slowed, never locked`;
+    this.options.systemAlarm?.(LOGIN_ATTACK_ALARM, { label: 'Login attack' }, attack !== null, message);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.options.sleep) return this.options.sleep(ms);
+    return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
   private async requireUser(user: string): Promise<UserInfo & { hash: string }> {

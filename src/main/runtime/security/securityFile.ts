@@ -13,12 +13,13 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../shared/security';
-import { openStore, openStoreReadOnly } from '../storage/openStore';
+import { openStore, openStoreReadOnly, setMaxPageCount } from '../storage/openStore';
+import type { NewAuditEntry } from './auditQueue';
 import { SECURITY_KIND } from './securitySchema/index';
 
 const GENESIS = '0'.repeat(64);
 
-export type NewAuditEntry = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+export type { NewAuditEntry } from './auditQueue';
 
 export interface AuditQuery {
   readonly from: number;
@@ -60,9 +61,12 @@ export class SecurityFile {
    * `file` null: in memory (review mode, tests). `readonly`: an existing file, for reading only
    * (while it cannot be written). Throws when the file cannot be used (another kind, a newer version, damaged, read-only).
    */
-  constructor(file: string | null, options: { readonly?: boolean } = {}) {
+  constructor(file: string | null, options: { readonly?: boolean; maxPageCount?: number } = {}) {
     // FULL: the audit trail of an action answered as done survives a power cut too.
-    this.db = options.readonly && file !== null ? openStoreReadOnly(file, SECURITY_KIND) : openStore(file, SECURITY_KIND, { synchronous: 'FULL' });
+    this.db =
+      options.readonly && file !== null
+        ? openStoreReadOnly(file, SECURITY_KIND)
+        : openStore(file, SECURITY_KIND, { synchronous: 'FULL', maxPageCount: options.maxPageCount });
     const last = this.db.prepare('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined;
     this.lastSeq = last?.seq ?? 0;
     this.lastHash = last?.hash ?? GENESIS;
@@ -120,6 +124,23 @@ export class SecurityFile {
     this.lastSeq = seq;
     this.lastHash = hash;
     return { seq, ...entry, prevHash, hash };
+  }
+
+  /** Appends entries in one transaction; when the disk refuses, none is written and the chain's head is as it was. */
+  appendAudits(entries: readonly NewAuditEntry[]): AuditEntry[] {
+    const [seq, hash] = [this.lastSeq, this.lastHash];
+    try {
+      return this.db.transaction(() => entries.map((entry) => this.appendAudit(entry)))();
+    } catch (error) {
+      this.lastSeq = seq;
+      this.lastHash = hash;
+      throw error;
+    }
+  }
+
+  /** For tests: caps the file (in pages) to fill the "disk". */
+  setMaxPageCount(pages: number): void {
+    setMaxPageCount(this.db, pages);
   }
 
   queryAudit(query: AuditQuery): { entries: AuditEntry[]; truncated: boolean } {

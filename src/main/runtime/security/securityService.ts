@@ -10,7 +10,12 @@
 // tried again every `retryMs`, and the status (pushed as an event) says when
 // it worked. Other failures (another kind of file, a newer version, a
 // damaged file) refuse `open` as before: those need a person, not a retry.
+//
+// Audit entries go through a queue (auditQueue.ts): an entry the file refuses
+// (a full disk, a read-only file) waits, in order, and is written, chained,
+// once the file takes it; the queue's status is pushed as `auditStatus`.
 import type { Role, SecurityFileStatus } from '../../../shared/security';
+import { AuditQueue, type AuditWriter } from './auditQueue';
 import { StoreFileError } from '../storage/openStore';
 import type { ServiceFactory, StoreService } from '../storage/protocol';
 import { Rows } from '../storage/protocol';
@@ -21,11 +26,16 @@ export interface SecurityServiceOptions {
   readonly file: string | null;
   /** How often a file that cannot be written is tried again (default 5 s). */
   readonly retryMs?: number;
+  /** A cap on the file in 4 KiB pages (tests use it to fill the "disk"). */
+  readonly maxPageCount?: number;
+  /** Audit entries kept in memory while the disk refuses them; beyond, new ones are dropped and counted. */
+  readonly maxPendingAudit?: number;
+  readonly auditRetryMs?: number;
 }
 
 const CHANGES_REFUSED = 'logins and changes to users are refused until it can be written (each is written to the audit trail)';
 
-export const securityService: ServiceFactory<SecurityServiceOptions> = ({ file, retryMs = 5000 }, emit) => {
+export const securityService: ServiceFactory<SecurityServiceOptions> = ({ file, retryMs = 5000, maxPageCount, maxPendingAudit, auditRetryMs }, emit) => {
   let store: SecurityFile | null = null;
   /** Why `open` refuses (not a read-only file): the runtime must not start on it. */
   let fatal: unknown = null;
@@ -47,7 +57,7 @@ export const securityService: ServiceFactory<SecurityServiceOptions> = ({ file, 
     store?.close();
     store = null;
     try {
-      store = new SecurityFile(file);
+      store = new SecurityFile(file, { maxPageCount });
       fatal = null;
       setStatus({ state: 'ok', problem: null, file });
       return;
@@ -76,6 +86,15 @@ export const securityService: ServiceFactory<SecurityServiceOptions> = ({ file, 
   };
   open();
 
+  // The queue writes to whichever file is open now, and only while it can be written.
+  const writer: AuditWriter = {
+    appendAudits: (entries) => {
+      if (!store || status.state !== 'ok') throw new StoreFileError(status.problem ?? `${file} cannot be written`);
+      return store.appendAudits(entries);
+    },
+  };
+  const queue = new AuditQueue(writer, { file, maxPending: maxPendingAudit, retryMs: auditRetryMs }, (next) => emit('auditStatus', next));
+
   const read = <A, T>(run: (s: SecurityFile, args: A) => T) => (args: A): T => {
     if (fatal) throw fatal;
     if (!store) throw new StoreFileError(status.problem ?? `${file} is not open`);
@@ -102,7 +121,13 @@ export const securityService: ServiceFactory<SecurityServiceOptions> = ({ file, 
       setRole: write((s, a: { name: string; role: Role; now: number }) => s.setRole(a.name, a.role, a.now)),
       setHash: write((s, a: { name: string; hash: string; now: number }) => s.setHash(a.name, a.hash, a.now)),
       removeUser: write((s, { name }: { name: string }) => s.removeUser(name)),
-      appendAudit: write((s, entry: NewAuditEntry) => s.appendAudit(entry)),
+      // Never fails for the disk: the entry waits in the queue, and the status says so.
+      appendAudit: (entry: NewAuditEntry) => {
+        if (fatal) throw fatal;
+        return { entry: queue.append(entry), status: queue.status() };
+      },
+      auditStatus: () => queue.status(),
+      setMaxPageCount: read((s, { pages }: { pages: number }) => s.setMaxPageCount(pages)),
       queryAudit: read((s, query: AuditQuery) => {
         const { entries, truncated } = s.queryAudit(query);
         return new Rows('entries', entries, { truncated });
@@ -112,6 +137,7 @@ export const securityService: ServiceFactory<SecurityServiceOptions> = ({ file, 
     close: () => {
       if (retryTimer) clearInterval(retryTimer);
       retryTimer = null;
+      queue.close();
       store?.close();
       store = null;
     },

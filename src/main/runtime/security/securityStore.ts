@@ -3,10 +3,10 @@
 // list or a chain verification never holds up polling. Every method resolves
 // once the store answered; a change resolves once it is committed, so an
 // action can wait for its audit entry to be on disk before it is answered.
-import type { AuditEntry, AuditVerification, Role, SecurityFileStatus, UserInfo } from '../../../shared/security';
+import type { AuditEntry, AuditStoreStatus, AuditVerification, Role, SecurityFileStatus, UserInfo } from '../../../shared/security';
 import { StoreClient, type WorkerLocation } from '../storage/client';
 import type { AuditQuery, NewAuditEntry } from './securityFile';
-import { securityService } from './securityService';
+import { securityService, type SecurityServiceOptions } from './securityService';
 
 export type { AuditQuery, NewAuditEntry } from './securityFile';
 
@@ -17,17 +17,25 @@ export class SecurityStore {
 
   /**
    * `file` null: in memory, on this thread (review mode, tests). `worker` null: on this thread.
-   * `retryMs`: how often a file that cannot be written is tried again.
+   * `extra`: how often a file that cannot be written is tried again, the audit queue's bounds.
+   * `onAuditStatus` hears the audit queue's status whenever it changes (degraded, caught up, retried).
    */
-  constructor(file: string | null, worker: WorkerLocation | null = null, retryMs?: number) {
+  constructor(
+    file: string | null,
+    worker: WorkerLocation | null = null,
+    extra: Omit<SecurityServiceOptions, 'file'> = {},
+    onAuditStatus: (status: AuditStoreStatus) => void = () => {},
+  ) {
     this.current = { state: 'ok', problem: null, file };
+    const options: SecurityServiceOptions = { file, ...extra };
     this.client = new StoreClient({
       service: 'security',
-      options: { file, retryMs },
+      options,
       worker: file === null ? null : worker,
       factory: securityService,
       onEvent: (name, payload) => {
         if (name === 'status') this.setStatus(payload as SecurityFileStatus);
+        if (name === 'auditStatus') onAuditStatus(payload as AuditStoreStatus);
       },
     });
   }
@@ -94,9 +102,22 @@ export class SecurityStore {
     return this.client.call('removeUser', { name });
   }
 
-  /** Appends to the chain; resolves with the entry (its seq and hash) once committed. */
-  appendAudit(entry: NewAuditEntry): Promise<AuditEntry> {
+  /**
+   * Appends to the chain; resolves with the entry (its seq and hash) once
+   * committed, or null when the disk refused it and it waits in the store's
+   * queue (the status says so). Rejects only when the store cannot be reached.
+   */
+  appendAudit(entry: NewAuditEntry): Promise<{ entry: AuditEntry | null; status: AuditStoreStatus }> {
     return this.client.call('appendAudit', entry);
+  }
+
+  auditStatus(): Promise<AuditStoreStatus> {
+    return this.client.call('auditStatus');
+  }
+
+  /** For tests: caps the file in pages (fills the "disk"), or lifts the cap. */
+  setMaxPageCount(pages: number): Promise<void> {
+    return this.client.call('setMaxPageCount', { pages });
   }
 
   queryAudit(query: AuditQuery): Promise<{ entries: AuditEntry[]; truncated: boolean }> {

@@ -1,7 +1,9 @@
 // What goes to the device for a value an operator (or a DCMD, or a loop)
 // asked for: the checks that need only the tag, run before anything is sent.
 //
-// - A bool takes true/false (or 1/0); a number takes a finite number.
+// - A bool takes only true or false: 1/0 (or "1", "on") are refused, so a
+//   number typed for the wrong tag, or a script that mixes up two tags,
+//   never switches a coil. A number takes a finite number.
 // - The write limits (engineering units): the tag's `writeLimits`, each side
 //   left out defaulting to its scale's EU range. Outside them: refused, with
 //   the limits named.
@@ -60,11 +62,7 @@ export function planWrite(def: WriteTag, scaler: Scaler, value: TagScalar): Writ
   const { path, dataType, units } = def;
   if (dataType === 'bool') {
     if (typeof value === 'boolean') return { requested: value, sent: value, raw: value };
-    if (value === 0 || value === 1) {
-      const on = value === 1;
-      return { requested: on, sent: on, raw: on };
-    }
-    throw new WriteRefused(`${path} is a bool: write true or false, not ${value}`);
+    throw new WriteRefused(`${path} is a bool: write true or false, not ${JSON.stringify(value)}`);
   }
   if (dataType === 'string') {
     if (typeof value === 'string') return { requested: value, sent: value, raw: value };

@@ -14,7 +14,10 @@
 //
 // The audit entry is awaited before the answer: an operator action is
 // committed before it is answered, whether the store answers at once or
-// (off the event loop) later.
+// (off the event loop) later. When the disk refuses the entry, it waits in
+// the security store's queue and the write is still answered as done: it
+// was (security.auditFailure: accept). With `refuse`, the write is refused
+// before anything is sent while the trail cannot be written.
 import { ContractFailure, type Caller, type WriteResult } from '../../../shared/contract';
 import type { TagScalar } from '../../../shared/types';
 import { outcomeDiffers, outcomeText, type ReadBackState } from '../../../shared/write';
@@ -40,6 +43,8 @@ export interface WriterDeps {
   /** Throws a ContractFailure (401/403) unless the caller may write the path. */
   readonly authorizeWrite: (caller: Caller, path: string) => void;
   readonly audit: AuditAppend;
+  /** Throws (a ContractFailure) when the write must not happen because it could not be audited (auditFailure: refuse). */
+  readonly requireAuditable?: () => void;
   readonly now?: () => number;
 }
 
@@ -81,6 +86,8 @@ export class Writer {
     const driver = this.deps.driverOf(tag.def.device);
     if (!driver) throw new ContractFailure('internal', `${path} has no driver`);
     if (!driver.write) throw new ContractFailure('not_writable', `${path}: the ${driver.info().driver} driver cannot write`);
+    // Before anything is sent: a site that refuses unaudited actions refuses this one now, not after.
+    this.deps.requireAuditable?.();
     const started = this.now();
     try {
       await driver.write(tag.id, plan.raw);

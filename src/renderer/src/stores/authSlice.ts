@@ -137,6 +137,8 @@ function sameSession(a: SessionInfo, b: SessionInfo): boolean {
     a.setupRequired === b.setupRequired &&
     a.securityFile?.state === b.securityFile?.state &&
     a.securityFile?.problem === b.securityFile?.problem &&
+    // A change of the audit trail's state alone (degraded, caught up) must reach the header too.
+    JSON.stringify(a.audit) === JSON.stringify(b.audit) &&
     sameList(a.permissions, b.permissions) &&
     sameList(a.write, b.write)
   );

@@ -8,7 +8,7 @@
 // or menu item is off and says who may; Enter and double click say it in
 // the status bar.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { isUnacknowledged, type AlarmInfo } from '../../../../shared/alarms';
+import { isSystemAlarm, isUnacknowledged, type AlarmInfo } from '../../../../shared/alarms';
 import { toApiError, useClient } from '../../api';
 import { gate, useHmi, type SessionGrants } from '../../stores';
 import { ContextMenu, type MenuItem } from '../../ui/ContextMenu';
@@ -320,36 +320,39 @@ function AlarmMenu({ id, x, y, targets, session, onClose, onAck, onUnshelve, onD
       onSelect: () => onUnshelve(shelved),
     });
   }
-  items.push(
-    {
-      id: 'journal',
-      label: 'Show in the journal',
-      testId: 'alarm-menu-journal',
-      onSelect: () => {
-        const state = useHmi.getState();
-        state.setJournalAlarm(alarm.id);
-        state.setAlarmTab('journal');
+  items.push({
+    id: 'journal',
+    label: 'Show in the journal',
+    testId: 'alarm-menu-journal',
+    onSelect: () => {
+      const state = useHmi.getState();
+      state.setJournalAlarm(alarm.id);
+      state.setAlarmTab('journal');
+    },
+  });
+  // A system alarm has no tag to show or trend.
+  if (!isSystemAlarm(alarm)) {
+    items.push(
+      {
+        id: 'tag',
+        label: 'Show the tag',
+        testId: 'alarm-menu-tag',
+        onSelect: () => {
+          const state = useHmi.getState();
+          state.setSearch('');
+          state.selectFolder('');
+          state.selectTag(alarm.path);
+          state.setView('tags');
+        },
       },
-    },
-    {
-      id: 'tag',
-      label: 'Show the tag',
-      testId: 'alarm-menu-tag',
-      onSelect: () => {
-        const state = useHmi.getState();
-        state.setSearch('');
-        state.selectFolder('');
-        state.selectTag(alarm.path);
-        state.setView('tags');
+      {
+        id: 'trend',
+        label: 'Add the tag to the trend',
+        testId: 'alarm-menu-trend',
+        onSelect: () => addPenWithNotice(alarm.path),
       },
-    },
-    {
-      id: 'trend',
-      label: 'Add the tag to the trend',
-      testId: 'alarm-menu-trend',
-      onSelect: () => addPenWithNotice(alarm.path),
-    },
-  );
+    );
+  }
   if (inService.length > 0) {
     items.push({
       id: 'oos',

@@ -58,4 +58,6 @@ export const KIND_TEXT: Readonly<Record<AlarmInfo['kind'], string>> = {
   digital: 'Digital',
   quality: 'Bad quality',
   ne107: 'NE107',
+  system: 'System',
+  communication: 'Communication',
 };

@@ -17,6 +17,7 @@ import {
   type JournalEntry,
   type JournalStatus,
 } from './alarms';
+import { queryPointsProblem } from './budget';
 import type { EventName, MethodName } from './names';
 import { ROLES, type AuditEntry, type Role, type AuditVerification, type MethodPermission, type SessionInfo, type UserInfo } from './security';
 import type {
@@ -125,9 +126,10 @@ export const historyQuerySchema = z
     message: 'an aggregate needs intervalMs',
     path: ['intervalMs'],
   })
-  .refine((q) => q.aggregate === undefined || q.intervalMs === undefined || (q.to - q.from) / q.intervalMs <= 1_000_000, {
-    message: 'at most 1,000,000 intervals per query',
-    path: ['intervalMs'],
+  // The budget of the whole request (budget.ts), before any work: paths × points.
+  .superRefine((q, context) => {
+    const problem = queryPointsProblem(q);
+    if (problem !== null) context.addIssue({ code: 'custom', message: problem, path: [q.aggregate !== undefined ? 'intervalMs' : 'maxPoints'] });
   });
 
 const penSchema = z.strictObject({

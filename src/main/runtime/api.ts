@@ -4,6 +4,7 @@
 import { ContractFailure, type Caller, type Handlers } from '../../shared/contract';
 import { browseChildren, isUnder } from '../../shared/tagPath';
 import { DISABLED_UPLINK } from '../../shared/uplink';
+import { isBudgetError } from './budget/limits';
 import { AddressError, DeviceError } from './drivers/driver';
 import type { RuntimeParts, SimulatorControl } from './parts';
 import { writeLimitsOf } from './writer/plan';
@@ -45,7 +46,7 @@ function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | unde
     try {
       return await read(journal);
     } catch (error) {
-      throw new ContractFailure('unavailable', (error as Error).message);
+      throw failureOf(error);
     }
   };
 
@@ -103,7 +104,7 @@ function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | unde
       try {
         return await historian.query(paths, request);
       } catch (error) {
-        throw new ContractFailure('unavailable', (error as Error).message);
+        throw failureOf(error);
       }
     },
 
@@ -117,7 +118,7 @@ function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | unde
       try {
         return await historian.stats(paths, from, to);
       } catch (error) {
-        throw new ContractFailure('unavailable', (error as Error).message);
+        throw failureOf(error);
       }
     },
 
@@ -182,6 +183,12 @@ function plantHandlers(runtime: RuntimeParts, simulator: SimulatorControl | unde
       return sim.status();
     },
   };
+}
+
+/** A read that failed in its worker: past its budget (400, the message names the limit), or the store is not available (503). */
+function failureOf(error: unknown): ContractFailure {
+  if (isBudgetError(error)) return new ContractFailure('invalid_request', error.message);
+  return new ContractFailure('unavailable', (error as Error).message);
 }
 
 /** Calls from inside the process (tests, scripts) have no transport to name them. */

@@ -21,7 +21,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { httpStatusOf, type Caller, type EventName, type Result } from '../../shared/contract';
 import { ContractFailure } from '../../shared/contract';
 import type { EventChannel, EventSend } from '../runtime/eventChannel';
+import { count, MAX_ANSWER_BYTES } from '../../shared/budget';
 import type { Dispatch } from './dispatch';
+import { encodeAnswer } from './jsonAnswer';
 import { allowedHostNames, hostNameOf, isSameOrigin, shown } from './hosts';
 
 const MAX_BODY = 1024 * 1024;
@@ -242,7 +244,7 @@ async function handleRequest(options: HttpTransportOptions, req: IncomingMessage
     }
     const result = await options.dispatch(method, body, callerOf(req));
     if (result.ok) setSessionCookie(res, method, result.value, options.tls !== undefined);
-    sendResult(res, result);
+    await sendResult(res, method, result);
     return;
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -286,9 +288,33 @@ function setSessionCookie(res: ServerResponse, method: string, value: unknown, s
   }
 }
 
-function sendResult(res: ServerResponse, result: Result<unknown>): void {
-  if (result.ok) sendJson(res, 200, result.value ?? null);
-  else sendJson(res, httpStatusOf[result.error.kind], { error: result.error });
+/**
+ * A result: an error as it is (small); a value as JSON built in slices
+ * (jsonAnswer.ts), so a large answer never holds the event loop in one
+ * piece, and refused with a 400 that names the limit when it would pass
+ * MAX_ANSWER_BYTES (shared/budget.ts).
+ */
+async function sendResult(res: ServerResponse, method: string, result: Result<unknown>): Promise<void> {
+  if (!result.ok) {
+    sendJson(res, httpStatusOf[result.error.kind], { error: result.error });
+    return;
+  }
+  const encoded = await encodeAnswer(result.value ?? null, MAX_ANSWER_BYTES, jsonValue);
+  if (!encoded.ok) {
+    const mb = (n: number) => count(n / 1048576);
+    const message = `${method}: the answer is larger than ${mb(MAX_ANSWER_BYTES)} MB, the most one answer may take (${mb(encoded.bytes)} MB and more): ask for fewer points, fewer tags, a shorter range or a smaller limit`;
+    sendJson(res, 400, { error: { kind: 'invalid_request', message } });
+    return;
+  }
+  if (res.destroyed) return; // the client left while the answer was built
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': encoded.bytes,
+    'Cache-Control': 'no-store',
+  });
+  for (const part of encoded.parts) res.write(part);
+  res.end();
 }
 
 /** Columns (history series) travel as typed arrays inside the runtime and as plain arrays in JSON; NaN becomes null. */

@@ -16,6 +16,7 @@ import { Rows, type ServiceFactory, type StoreService } from '../storage/protoco
 import { describeSqliteError } from '../storage/sqliteProblem';
 import { JOURNAL_KIND } from './journalSchema/index';
 import type { AppendBatch, JournalOptions, JournalQuery, NewEntry, StoreJournalStatus } from './journalTypes';
+import { Deadline, NO_DEADLINE, withinBytes, type DeadlineCheck } from '../budget/limits';
 import { computeKpis, type Activation, type StandingCandidate } from './kpis';
 import type { MachineSnapshot } from './machine';
 
@@ -124,16 +125,24 @@ export class JournalStore {
     const waiting = this.pending.filter((entry) => matches(entry, query)).reverse();
     const seen = new Set(fromDisk.map((entry) => entry.seq));
     const all = [...waiting.filter((entry) => !seen.has(entry.seq)), ...fromDisk].sort((a, b) => b.ts - a.ts || b.seq - a.seq);
-    return { entries: all.slice(0, query.limit), truncated: all.length > query.limit };
+    // Bounded in bytes too (shared/budget.ts): long messages and comments cut the list short, `truncated` says so.
+    const { entries, cut } = withinBytes(all.slice(0, query.limit));
+    return { entries: [...entries], truncated: cut || all.length > query.limit };
   }
 
   /** Activations in [from, to), oldest first, for the KPIs. */
-  activations(from: number, to: number): Activation[] {
+  activations(from: number, to: number, deadline: DeadlineCheck = NO_DEADLINE): Activation[] {
     const rows = this.requireDb()
       .prepare("SELECT ts, alarm_id, path, priority FROM journal WHERE event = 'activated' AND ts >= ? AND ts < ? ORDER BY ts, seq")
       .raw()
-      .all(from, to) as [number, string, string, string][];
-    return rows.map(([ts, alarmId, path, priority]) => ({ ts, alarmId, path, priority: parsePriority(priority) }));
+      .iterate(from, to) as IterableIterator<[number, string, string, string]>;
+    // Read row by row so that a flood of millions stops at the request's time limit, not after.
+    const out: Activation[] = [];
+    for (const [ts, alarmId, path, priority] of rows) {
+      if ((out.length & 4095) === 0) deadline.check();
+      out.push({ ts, alarmId, path, priority: parsePriority(priority) });
+    }
+    return out;
   }
 
   /** Alarms still active at `to`: their last activation or clearance before it was an activation. */
@@ -153,7 +162,11 @@ export class JournalStore {
 
   /** The KPIs of a range, computed here so that a year of activations never crosses to the runtime. */
   kpis(from: number, to: number): AlarmKpis {
-    return computeKpis(from, to, this.activations(from, to), this.activeAt(to));
+    const deadline = new Deadline('alarms.kpis');
+    const activations = this.activations(from, to, deadline);
+    const active = this.activeAt(to);
+    deadline.check();
+    return computeKpis(from, to, activations, active);
   }
 
   setMaxPageCount(pages: number): void {

@@ -6,6 +6,7 @@
 // carry only the status (0/1/2), the transitions say why.
 import { Worker } from 'node:worker_threads';
 import { QUALITY_CODE, qualityEquals, type HistorianStatus, type HistoryStats, type Quality, type TagScalar } from '../../../shared/types';
+import { BudgetError } from '../budget/limits';
 import type { EngineTag, TagEngine } from '../tags/engine';
 import type { FromWorker, QualityEntry, QueryReply, RetentionRule, TextEntry, ToWorker, WorkerConfig, WorkerStatus } from './protocol';
 import type { SeriesRequest } from './query';
@@ -377,6 +378,6 @@ export class Historian {
     if (!waiting) return;
     this.pending.delete(message.id);
     if (message.ok) waiting.resolve(message.value);
-    else waiting.reject(new Error(message.error));
+    else waiting.reject(message.budget ? new BudgetError(message.error) : new Error(message.error));
   }
 }

@@ -61,7 +61,8 @@ export type WorkerStatus = Omit<HistorianStatus, 'reviewOnly'>;
 export type FromWorker =
   | { readonly type: 'status'; readonly status: WorkerStatus }
   | { readonly type: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string };
+  /** `budget`: refused for its budget (shared/budget.ts), not for the file. */
+  | { readonly type: 'reply'; readonly id: number; readonly ok: false; readonly error: string; readonly budget?: boolean };
 
 export interface QueryReply {
   readonly series: ({ path: string } & SeriesData)[];

@@ -15,6 +15,8 @@ import { SampleBuffer } from './sampleBuffer';
 import { HistorianStore } from './store';
 import { qualityTransitions, textSeries } from './textQuery';
 import { describeSqliteError } from '../storage/sqliteProblem';
+import { BudgetError, Deadline, isBudgetError, NO_DEADLINE, type DeadlineCheck } from '../budget/limits';
+import { answerBytes, rawPointsProblem } from './queryBudget';
 
 const config = workerData as WorkerConfig;
 const port = parentPort!;
@@ -191,8 +193,12 @@ function registerPending(): void {
   }
 }
 
-/** A tag's samples for a query or statistics; a text tag's, over [from, to] with the one in force at `from`. */
-function sourceFor(current: HistorianStore, path: string, from: number, to: number): SeriesSource {
+/**
+ * A tag's samples for a query or statistics; a text tag's, over [from, to]
+ * with the one in force at `from`. Every chunk decoded checks the request's
+ * deadline first: decoding is where a long range spends its time.
+ */
+function sourceFor(current: HistorianStore, path: string, from: number, to: number, deadline: DeadlineCheck = NO_DEADLINE): SeriesSource {
   const tag = current.tagOf(path);
   if (tag === undefined) return emptySource;
   const id = tag.id;
@@ -200,8 +206,21 @@ function sourceFor(current: HistorianStore, path: string, from: number, to: numb
   return {
     rows: (from, to) => current.chunkRows(id, from, to),
     before: (time) => current.chunkBefore(id, time),
-    decode: (row) => current.decode(row),
-    segments: (row) => current.segmentsOf(row),
+    decode: (row) => {
+      deadline.check();
+      return current.decode(row);
+    },
+    segments: (row) => {
+      const parts = current.segmentsOf(row);
+      if (parts === null) return null;
+      return {
+        segments: parts.segments,
+        decode: (segment) => {
+          deadline.check();
+          return parts.decode(segment);
+        },
+      };
+    },
     pending: () => current.pendingOf(id),
   };
 }
@@ -222,25 +241,41 @@ function textSource(current: HistorianStore, id: number, from: number, to: numbe
   return { rows: () => [], before: () => undefined, decode: () => ({ t: [], v: [], q: [] }), pending: () => buffer };
 }
 
-function seriesOf(current: HistorianStore, path: string, request: SeriesRequest): SeriesData {
+function seriesOf(current: HistorianStore, path: string, request: SeriesRequest, deadline: DeadlineCheck): SeriesData {
   const tag = current.tagOf(path);
   if (tag === undefined) return querySeries(emptySource, request);
-  const data = tag.isText ? textSeries(current.text.textSamples(tag.id, request.from, request.to), request) : querySeries(sourceFor(current, path, request.from, request.to), request);
+  const data = tag.isText
+    ? textSeries(current.text.textSamples(tag.id, request.from, request.to), request)
+    : querySeries(sourceFor(current, path, request.from, request.to, deadline), request);
+  deadline.check();
   if (!current.text.enabled) return data;
   return { ...data, qualities: qualityTransitions(current.text.qualities(tag.id, request.from, request.to), request) };
 }
 
+/**
+ * A query within its budget (shared/budget.ts): the schema already bounded
+ * paths × maxPoints or intervals; raw samples without maxPoints are counted
+ * here, from the chunks' counts, before anything is decoded; the work stops
+ * at the time limit; an answer too large in bytes (long texts) is refused.
+ */
 function query(paths: readonly string[], request: SeriesRequest): QueryReply {
   const current = openStore();
-  return { series: paths.map((path) => ({ path, ...seriesOf(current, path, request) })) };
+  const tooMany = rawPointsProblem(current, paths, request);
+  if (tooMany !== null) throw new BudgetError(`history.query: ${tooMany}`);
+  const deadline = new Deadline('history.query');
+  const reply = { series: paths.map((path) => ({ path, ...seriesOf(current, path, request, deadline) })) };
+  const tooLarge = answerBytes(reply);
+  if (tooLarge !== null) throw new BudgetError(`history.query: ${tooLarge}`);
+  return reply;
 }
 
 function stats(paths: readonly string[], from: number, to: number) {
   const current = openStore();
   const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+  const deadline = new Deadline('history.stats');
   return {
     stats: paths.map((path) => {
-      const s = statsOf(sourceFor(current, path, from, to), from, to);
+      const s = statsOf(sourceFor(current, path, from, to, deadline), from, to);
       return { path, count: s.count, min: orNull(s.min), max: orNull(s.max), avg: orNull(s.avg), twa: orNull(s.twa), goodMs: s.goodMs, badMs: s.badMs };
     }),
   };
@@ -265,7 +300,9 @@ function reply(id: number, run: () => unknown, transfer?: (value: unknown) => Ar
     const value = run();
     post({ type: 'reply', id, ok: true, value }, transfer?.(value) ?? []);
   } catch (error) {
-    post({ type: 'reply', id, ok: false, error: store ? describe(error) : (error as Error).message });
+    // A budget refusal says what the request asked for; the worker carries on with the next message.
+    if (isBudgetError(error)) post({ type: 'reply', id, ok: false, error: error.message, budget: true });
+    else post({ type: 'reply', id, ok: false, error: store ? describe(error) : (error as Error).message });
   }
 }
 

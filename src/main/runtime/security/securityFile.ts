@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AuditEntry, AuditVerification, Role, UserInfo } from '../../../shared/security';
+import { withinBytes } from '../budget/limits';
 import { openStore, openStoreReadOnly, setMaxPageCount } from '../storage/openStore';
 import type { NewAuditEntry } from './auditQueue';
 import { SECURITY_KIND } from './securitySchema/index';
@@ -160,7 +161,9 @@ export class SecurityFile {
       args.push(like, like, like, like);
     }
     const rows = this.db.prepare(`SELECT * FROM audit WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`).all(...args, query.limit + 1) as AuditRow[];
-    return { entries: rows.slice(0, query.limit).map(toAudit), truncated: rows.length > query.limit };
+    // Bounded in bytes too (shared/budget.ts): long values cut the list short, `truncated` says so.
+    const { entries, cut } = withinBytes(rows.slice(0, query.limit).map(toAudit));
+    return { entries: [...entries], truncated: cut || rows.length > query.limit };
   }
 
   verifyAudit(): AuditVerification & { head: string } {

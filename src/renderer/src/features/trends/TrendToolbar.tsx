@@ -51,7 +51,7 @@ export function TrendToolbar({ controllerRef }: { controllerRef: RefObject<Trend
     try {
       const { rows, decimated } = await controller.exportCsv();
       setTrendNotice(
-        `CSV: ${rows.toLocaleString('en-US')} rows${decimated ? ' (over 1,000,000 samples: reduced to M4 points)' : ''}`,
+        `CSV: ${rows.toLocaleString('en-US')} rows${decimated ? ' (more samples than an export takes — 1,000,000 over all pens: reduced to M4 points)' : ''}`,
       );
     } catch (error) {
       setTrendError(`CSV export failed: ${error instanceof Error ? error.message : String(error)}`);

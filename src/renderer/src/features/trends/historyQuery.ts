@@ -4,6 +4,7 @@
 // `LatestOnly` numbers its requests: starting one, or cancelling, makes every
 // earlier one stale, and a stale answer is dropped when it arrives (the
 // client cannot abort a call already on its way; it is simply ignored).
+import { MAX_QUERY_POINTS } from '../../../../shared/budget';
 import type { HistorySeries } from '../../../../shared/types';
 import { ApiError, type ScadaClient } from '../../api';
 import { EMPTY_SERIES, normalizeSeries, type PenSeries } from './trendData';
@@ -13,8 +14,17 @@ export function maxPointsFor(plotWidthPx: number): number {
   return Math.max(400, Math.min(40_000, Math.round(4 * plotWidthPx)));
 }
 
-/** Enough for any range on screen to come back raw, for the CSV export. */
-export const RAW_MAX_POINTS = 1_000_000;
+/**
+ * The CSV export's points, shared by its pens: a query answers at most
+ * MAX_QUERY_POINTS over all its paths (shared/budget.ts), so one pen may
+ * have a million raw samples, 16 pens 62,500 each (beyond: M4).
+ */
+export const RAW_MAX_POINTS = MAX_QUERY_POINTS;
+
+/** maxPoints of each pen of a CSV export of `pens` pens. */
+export function rawMaxPointsPerPen(pens: number): number {
+  return Math.max(4, Math.floor(RAW_MAX_POINTS / Math.max(1, pens)));
+}
 
 export interface PenHistory {
   /** One per requested path, in order; EMPTY_SERIES for a path without history. */

@@ -21,7 +21,7 @@ import type { TrendRange } from '../../stores';
 import { attachGestures } from './chartGestures';
 import { buildChartOptions, type ChartPen } from './chartOptions';
 import { downloadBlob, fileStamp, trendPng, type PngLegendLine } from './exportTrend';
-import { LatestOnly, maxPointsFor, queryPens, RAW_MAX_POINTS } from './historyQuery';
+import { LatestOnly, maxPointsFor, queryPens, rawMaxPointsPerPen } from './historyQuery';
 import { LiveFeed } from './liveFeed';
 import { trendReadout } from './readout';
 import { buildCsv } from './trendCsv';
@@ -348,7 +348,8 @@ export class TrendController {
     const pens = this.inputs?.pens ?? [];
     if (pens.length === 0) throw new Error('add a pen first');
     const { from, to } = this.window;
-    const result = await queryPens(this.client, this.paths(), from, to, RAW_MAX_POINTS);
+    const paths = this.paths();
+    const result = await queryPens(this.client, paths, from, to, rawMaxPointsPerPen(paths.length));
     const csv = buildCsv(
       pens.map((pen, i) => ({ path: pen.path, units: pen.units, series: result.series[i] ?? EMPTY_SERIES })),
       from,

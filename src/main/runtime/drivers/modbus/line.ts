@@ -73,6 +73,8 @@ export function describeTarget(target: LineTarget): string {
 export class ModbusLine {
   state: LineState = 'disconnected';
   lastError: string | null = null;
+  /** When the link last failed (ms since the epoch). */
+  lastErrorAt: number | null = null;
   reconnects = 0;
   private client: ModbusClient | null = null;
   private readonly writes: Job[] = [];
@@ -159,6 +161,7 @@ export class ModbusLine {
   private linkLost(message: string): void {
     if (this.state === 'stopped') return;
     this.lastError = message;
+    this.lastErrorAt = Date.now();
     this.failQueued(new LinkError(message));
     void this.dropClient();
     this.setState('disconnected');

@@ -118,8 +118,8 @@ export class ModbusDriver implements Driver {
       name: this.name,
       driver: this.config.driver,
       status: this.state(),
-      lastError: this.lastError ?? this.line.lastError,
-      lastErrorAt: this.lastErrorAt,
+      // The later of the device's own last error (an exception, a timeout) and its link's (cannot connect).
+      ...lastOf({ error: this.lastError, at: this.lastErrorAt }, { error: this.line.lastError, at: this.line.lastErrorAt }),
       requests: this.counters.requests,
       errors: this.counters.errors,
       timeouts: this.counters.timeouts,
@@ -368,4 +368,10 @@ function textOf(raw: TagScalar): string {
 function toNumber(raw: TagScalar): number {
   if (typeof raw === 'string') throw new RangeError('a Modbus register holds a number, not text');
   return typeof raw === 'number' ? raw : raw ? 1 : 0;
+}
+
+function lastOf(...errors: { error: string | null; at: number | null }[]): { lastError: string | null; lastErrorAt: number | null } {
+  let last: { error: string | null; at: number | null } = { error: null, at: null };
+  for (const e of errors) if (e.error !== null && (last.error === null || (e.at ?? 0) >= (last.at ?? 0))) last = e;
+  return { lastError: last.error, lastErrorAt: last.at };
 }

@@ -16,6 +16,7 @@ import {
   callApi,
   createUser,
   DEMO_PROJECT as DEMO,
+  demoProjectOnFreePort,
   loginPage,
   startServe,
   type ServeProcess,
@@ -78,7 +79,8 @@ const rowSelector = (path: string) => `[data-testid="tag-row"][data-path="${path
 describe('tag browser (serve mode, demo plant, Chromium)', () => {
   beforeAll(async () => {
     requireBuild();
-    serve = startServe(['--port', '0', '--data', freshDir('hmi-e2e-data-')]);
+    // The demo plant, with its simulated PLC on a port of its own: never the fixed 5020 another run may hold.
+    serve = startServe(['--port', '0', '--project', await demoProjectOnFreePort(freshDir('hmi-e2e-project-')), '--data', freshDir('hmi-e2e-data-')]);
     baseUrl = await serve.url;
     ({ token } = await createUser(baseUrl, ENGINEER.user, 'engineer', ENGINEER.password));
     ({ context, page } = await openBrowser(freshDir('hmi-e2e-profile-')));

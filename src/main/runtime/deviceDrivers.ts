@@ -3,6 +3,7 @@
 // hands each running driver the tags added to it and taken from it.
 import type { DeviceInfo } from '../../shared/types';
 import type { BindFailure, Driver, DriverEvent, DriverSink, DriverTag } from './drivers/driver';
+import type { DriverContext } from './drivers/module';
 import { moduleOf, DriverSet, type DeviceConfig } from './drivers/registry';
 import type { EngineTag, TagEngine } from './tags/engine';
 import { qualityOf } from './tags/plausibility';
@@ -30,6 +31,7 @@ export class DeviceDrivers {
   readonly drivers = new Map<string, Driver>();
   private readonly configs = new Map<string, DeviceConfig>();
   private readonly set: DriverSet;
+  private readonly context: DriverContext;
   private running = false;
 
   constructor(
@@ -37,7 +39,8 @@ export class DeviceDrivers {
     secret: (name: string) => string,
     private readonly onEvent: DriverEventListener,
   ) {
-    this.set = new DriverSet({ secret });
+    this.context = { secret };
+    this.set = new DriverSet(this.context);
   }
 
   /** The driver's view of a tag: its id and its address, parsed once. */
@@ -46,6 +49,11 @@ export class DeviceDrivers {
     // Tags built by the loader carry their parsed address; others (tests building a project by hand) are parsed here, once.
     const parsed = def.parsedAddress !== undefined ? def.parsedAddress : moduleOf(device.driver).parseAddress(def.address, device, def.dataType).parsed;
     return { id: tag.id, address: def.address, parsed, dataType: def.dataType };
+  }
+
+  /** Throws, saying what is missing, when a driver for the device could not be created (before anything changes). */
+  prepare(device: DeviceConfig): void {
+    moduleOf(device.driver).prepare?.(device, this.context);
   }
 
   /** Creates the driver of a device with its tags; started if the runtime runs. */

@@ -7,7 +7,7 @@ import { createHandlers } from './api';
 import type { Driver, DriverEvent } from './drivers/driver';
 import { DeviceDrivers, type UnboundTag } from './deviceDrivers';
 import type { Project } from './project/validate';
-import { changedProject, type ChangeSet } from './project/changeSet';
+import { ChangeSetError, changedProject, type ChangeSet } from './project/changeSet';
 import type { EngineTag } from './tags/engine';
 import type { TagDefinition } from './tags/definition';
 import { EventChannel, type EventSend } from './eventChannel';
@@ -120,6 +120,7 @@ export class Runtime implements RuntimeParts, EventRuntime {
   private readonly driverEventListeners = new Set<(device: string, event: DriverEvent) => void>();
   /** Change sets run one after another. */
   private changing: Promise<unknown> = Promise.resolve();
+  private stopping = false;
   private current: Project;
   private readonly deviceListeners = new Set<(devices: DeviceInfo[]) => void>();
   private statusTimer: NodeJS.Timeout | null = null;
@@ -228,9 +229,11 @@ export class Runtime implements RuntimeParts, EventRuntime {
 
   async stop(): Promise<void> {
     this.started = false;
+    this.stopping = true;
+    // A change set under way finishes first (it journals, and it creates drivers).
+    await this.changing.catch(() => undefined);
     // Before the drivers: a shutdown is not a plant fault, and must not raise quality alarms.
     await this.alarms.stop();
-    await this.changing.catch(() => undefined);
     await this.devicesOf.stop();
     // After the drivers: their last values (and the Bad of the shutdown) are recorded too.
     this.engine.flush();
@@ -261,6 +264,7 @@ export class Runtime implements RuntimeParts, EventRuntime {
   applyChanges(changes: ChangeSet): Promise<ChangeSummary> {
     const run = this.changing.catch(() => undefined).then(() => {
       if (this.options.review || !this.current.source) throw new Error('this runtime cannot change: it is an offline review');
+      if (this.stopping) throw new Error('this runtime is stopping: the change was not applied');
       return this.reconfigure(changedProject(this.current, changes));
     });
     this.changing = run;
@@ -271,6 +275,18 @@ export class Runtime implements RuntimeParts, EventRuntime {
     const before = this.current;
     const oldDevices = new Map(before.devices.map((device) => [device.name, device]));
     const newDevices = new Map(next.devices.map((device) => [device.name, device]));
+    // What could still fail is asked before anything changes, so a refused change leaves all as it was.
+    const missing: { path: string; message: string }[] = [];
+    for (const [name, device] of newDevices) {
+      const old = oldDevices.get(name);
+      if (old && sameJson(old, device)) continue;
+      try {
+        this.devicesOf.prepare(device);
+      } catch (error) {
+        missing.push({ path: `devices["${name}"]`, message: (error as Error).message });
+      }
+    }
+    if (missing.length > 0) throw new ChangeSetError(missing);
     const restarted = new Set<string>();
     const devices = { added: 0, updated: 0, removed: 0 };
     for (const [name, device] of oldDevices) {
@@ -320,17 +336,19 @@ export class Runtime implements RuntimeParts, EventRuntime {
       if (!oldDevices.has(name)) devices.added++;
       this.devicesOf.add(device, byDevice.get(name) ?? []);
     }
+    // The consumers before any driver is awaited: the engine's next changes already name the new tags.
+    this.historian?.setTags(historizedTags(next.tags, next.historian));
+    this.alarms.reconfigure(this.options.review ? [] : next.alarms);
+    // A rebirth births every online device; only without one do the devices' births and deaths need a look.
+    if (tags.added + tags.updated + tags.removed > 0) this.uplink?.tagsChanged();
+    else this.uplink?.devicesChanged();
+    this.scheduleStatus();
+
     const unbound: UnboundTag[] = [];
     for (const [name, change] of perDevice) {
       // Only a device that ran before and runs on: a new or restarted one was created with all its tags.
       if (oldDevices.has(name) && !restarted.has(name) && newDevices.has(name)) unbound.push(...(await this.devicesOf.retag(name, change)));
     }
-
-    this.historian?.setTags(historizedTags(next.tags, next.historian));
-    this.alarms.reconfigure(this.options.review ? [] : next.alarms);
-    if (tags.added + tags.updated + tags.removed > 0) this.uplink?.tagsChanged();
-    this.uplink?.devicesChanged();
-    this.scheduleStatus();
     return { devices, tags, unbound };
   }
 

@@ -61,5 +61,11 @@ export interface DriverModule<Config extends BaseDeviceConfig = BaseDeviceConfig
   parseAddress(address: string, device: Config, declared: TagDataType | undefined): ParsedAddress<Address>;
   /** Checks that need all of the module's devices (devices sharing a serial port must agree on its settings). */
   checkDevices?(devices: readonly { readonly device: Config; readonly index: number }[], report: ReportProblem): void;
+  /**
+   * What creating a driver for the device would need of the runtime, asked
+   * before a change set touches anything (a secret that is not there): throws
+   * an Error that says what is missing.
+   */
+  prepare?(device: Config, context: DriverContext): void;
   factory(context: DriverContext): DriverFactory<Config>;
 }

@@ -10,7 +10,8 @@ const PRECISION_LOST: Quality = Object.freeze({ status: 'uncertain', reason: 'pr
  * (`precision_lost`) rather than passed off as the exact count.
  */
 export function qualityOfReading(type: TagDataType, value: unknown, good: Quality = GOOD): Quality {
-  if ((type === 'int64' || type === 'uint64') && typeof value === 'number' && !Number.isSafeInteger(value)) return PRECISION_LOST;
+  // Only a Good reading is downgraded: a Bad or Uncertain one says more already.
+  if (good.status === 'good' && (type === 'int64' || type === 'uint64') && typeof value === 'number' && !Number.isSafeInteger(value)) return PRECISION_LOST;
   return good;
 }
 

@@ -11,7 +11,6 @@
 // record (so an id still in flight finds something) but is out of `find` and
 // `live`, and takes no more readings; ids are never reused.
 import {
-  GOOD,
   qualityEquals,
   type Quality,
   type TagInfo,
@@ -160,7 +159,8 @@ export class TagEngine {
     let judged = quality;
     if (typeof raw === 'number') {
       value = tag.scaler.toEu(raw);
-      if (quality === GOOD) judged = judgeReading(tag.def.limits, value, ts, tag.lastReading, tag.lastReadingTs);
+      // A Good reading (with or without the protocol's code) is judged against the tag's limits.
+      if (quality.status === 'good') judged = judgeReading(tag.def.limits, value, ts, tag.lastReading, tag.lastReadingTs);
       tag.lastReading = value;
       tag.lastReadingTs = ts;
     }
@@ -235,6 +235,13 @@ export class TagEngine {
       this.turn = 1;
       this.stamp.fill(0);
     }
-    for (const listener of this.listeners) listener(ids);
+    for (const listener of this.listeners) {
+      // One consumer that throws (a bug) must not starve the others (historian, alarms, clients) nor stop the process.
+      try {
+        listener(ids);
+      } catch (error) {
+        console.error('a tag change listener failed:', error);
+      }
+    }
   };
 }

@@ -111,7 +111,8 @@ export class ChangeFanout {
       const { member } = subscriber;
       // A just-subscribed tag that also changed goes out once, with the dirty ones.
       for (const id of subscriber.initial) {
-        if (member[id] === 1 && this.isDirty[id] === 0) changes.push(changeOf(tags[id]!));
+        // (`!== 1`: a tag added live may lie past the end of isDirty, which only grows on a change.)
+        if (member[id] === 1 && this.isDirty[id] !== 1) changes.push(changeOf(tags[id]!));
       }
       subscriber.initial = [];
       if (subscriber.count > 0) {

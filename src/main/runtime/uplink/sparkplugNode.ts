@@ -15,7 +15,8 @@
 // at a bounded rate between live messages. Replays use QoS 1 so the queue
 // lets go of a message only once the broker has it.
 import { hostname } from 'node:os';
-import type { TagScalar } from '../../../shared/types';
+import type { Quality, TagScalar } from '../../../shared/types';
+import { qualityOf } from '../tags/plausibility';
 import type { MqttLink } from '../mqtt/link';
 import { decodePayload, encodePayload, fromWire } from '../sparkplug/codec';
 import { qualityProperties } from '../sparkplug/quality';
@@ -242,15 +243,7 @@ export class SparkplugNode implements UplinkNode {
   private birthMetric(published: PublishedTag): Metric {
     const { tag, alias, datatype } = published;
     this.notGood[tag.id] = tag.quality.status === 'good' ? 0 : 1;
-    return {
-      name: tag.def.path,
-      alias,
-      datatype,
-      timestamp: tag.ts,
-      isNull: tag.value === null,
-      value: tag.value,
-      properties: qualityProperties(tag.quality, true),
-    };
+    return { name: tag.def.path, alias, datatype, timestamp: tag.ts, ...wireValue(datatype, tag.value, tag.quality, true) };
   }
 
   /** The runtime's device links changed: DDEATH for the lost, DBIRTH for the returned. */
@@ -293,7 +286,7 @@ export class SparkplugNode implements UplinkNode {
     for (let i = 0; i < tags.length; i++) {
       const { tag, alias, datatype } = tags[i]!;
       const quality = this.qualityChange(tag);
-      metrics[i] = { alias, datatype, timestamp: tag.ts, isNull: tag.value === null, value: tag.value, properties: quality };
+      metrics[i] = { alias, datatype, timestamp: tag.ts, ...wireValue(datatype, tag.value, tag.quality, false, quality) };
     }
     // The datatype picks the value's wire field; the birth told the host, so it is not repeated (about 2 bytes a metric).
     void this.send(deviceTopic(this.config.groupId, 'DDATA', this.config.edgeNodeId, state.device.name), { timestamp: this.now(), metrics }, 0, true).catch(() => undefined);
@@ -308,12 +301,15 @@ export class SparkplugNode implements UplinkNode {
       datatype,
       timestamp: tag.ts,
       isHistorical: true,
-      isNull: tag.value === null,
-      value: tag.value,
-      properties: qualityProperties(tag.quality, true),
+      ...wireValue(datatype, tag.value, tag.quality, true),
     }));
     // No seq yet: it is the session's, appended when the message goes out.
-    const payload = encodePayload({ timestamp: this.now(), metrics });
+    let payload: Uint8Array;
+    try {
+      payload = encodePayload({ timestamp: this.now(), metrics });
+    } catch {
+      return; // wireValue made every value fit its datatype; nothing else should refuse, and a throw here would stop the engine
+    }
     queue.push(deviceTopic(this.config.groupId, 'DDATA', this.config.edgeNodeId, state.device.name), payload, this.now(), 1);
     this.counters.buffered += metrics.length;
   }
@@ -329,10 +325,18 @@ export class SparkplugNode implements UplinkNode {
   private send(topic: string, payload: Payload, qos: 0 | 1, omitDatatypes = false): Promise<void> {
     const link = this.link;
     if (!link?.online) return Promise.reject(new Error('not connected'));
-    this.seq = (this.seq + 1) % 256;
+    let bytes: Uint8Array;
+    const seq = (this.seq + 1) % 256;
+    try {
+      bytes = encodePayload({ ...payload, seq }, { omitDatatypes });
+    } catch (error) {
+      // Never thrown into the caller (the tag engine's flush): the message is refused, and says why.
+      return Promise.reject(error as Error);
+    }
+    this.seq = seq;
     this.counters.messages++;
     this.counters.metrics += payload.metrics.length;
-    return link.publish(topic, encodePayload({ ...payload, seq: this.seq }, { omitDatatypes }), qos);
+    return link.publish(topic, bytes, qos);
   }
 
   private startReplay(): void {
@@ -388,4 +392,34 @@ export class SparkplugNode implements UplinkNode {
   private now(): number {
     return this.env.now?.() ?? Date.now();
   }
+}
+
+const INTEGER_LIMITS: Partial<Record<number, readonly [number, number]>> = {
+  [DataType.Int8]: [-128, 127],
+  [DataType.Int16]: [-32768, 32767],
+  [DataType.Int32]: [-2147483648, 2147483647],
+  [DataType.UInt8]: [0, 255],
+  [DataType.UInt16]: [0, 65535],
+  [DataType.UInt32]: [0, 4294967295],
+};
+
+/**
+ * A tag's value as its metric's datatype carries it. A 64-bit integer past
+ * ±(2^53 − 1) goes as a bigint (exactly the double the engine holds); a value
+ * the datatype cannot carry (text in a Double, 12.5 in an Int16) goes as null,
+ * Bad config_error, rather than a message the encoder would refuse.
+ */
+function wireValue(datatype: number, value: TagScalar | null, quality: Quality, always: boolean, properties?: Metric['properties']): Pick<Metric, 'isNull' | 'value' | 'properties'> {
+  const fine = (v: Metric['value']) => ({ isNull: false, value: v, properties: properties ?? qualityProperties(quality, always) });
+  if (value === null) return { isNull: true, value: null, properties: properties ?? qualityProperties(quality, always) };
+  const limits = INTEGER_LIMITS[datatype];
+  if (limits && typeof value === 'number' && Number.isInteger(value) && value >= limits[0] && value <= limits[1]) return fine(value);
+  if ((datatype === DataType.Int64 || datatype === DataType.UInt64) && typeof value === 'number' && Number.isInteger(value)) {
+    const negative = value < 0;
+    if (!(datatype === DataType.UInt64 && negative)) return fine(Number.isSafeInteger(value) ? value : BigInt(value));
+  }
+  if ((datatype === DataType.Float || datatype === DataType.Double) && typeof value === 'number') return fine(value);
+  if (datatype === DataType.Boolean && typeof value === 'boolean') return fine(value);
+  if ((datatype === DataType.String || datatype === DataType.Text) && typeof value === 'string') return fine(value);
+  return { isNull: true, value: null, properties: qualityProperties(qualityOf('bad', 'config_error'), true) };
 }

@@ -199,12 +199,16 @@ export class ModbusLine {
 
   private pump(): void {
     if (this.busy || this.state !== 'connected') return;
+    const write = this.writes.length > 0;
     const job = this.writes.shift() ?? this.reads.shift();
     if (!job) return;
     this.busy = true;
     void this.execute(job).finally(() => {
       this.busy = false;
-      this.pump();
+      // After a write, the writer's read-back (queued once its answer has been handed back) goes next, before any poll:
+      // the next job is picked after the promise callbacks of this turn have run.
+      if (write) setImmediate(() => this.pump());
+      else this.pump();
     });
   }
 

@@ -306,7 +306,9 @@ export class ModbusDriver implements Driver {
     for (const item of block.items) {
       const index = item.offset - block.start;
       const address = this.addresses.get(item.id);
-      if (!address) continue; // removed while the block was on the wire
+      // Removed, or given another address, while the block was on the wire: these registers are not its value.
+      if (!address || address.area !== block.area || address.offset !== item.offset || address.length !== item.length) continue;
+      if (!this.running) return;
       const raw = bits ? data[index] === true : decodeRegisters(data as ArrayLike<number>, index, address);
       this.sink.reading(item.id, raw, qualityOfReading(address.type, raw, GOOD), tick);
     }

@@ -21,7 +21,7 @@ import { qualityOf } from '../../tags/plausibility';
 import { DeviceError, type BindFailure, type BrowseOptions, type BrowsePage, type Driver, type DriverSink, type DriverTag } from '../driver';
 import { qualityOfReading } from '../values';
 import { metricKey, type MetricAddress, type SparkplugHostDeviceConfig } from './config';
-import { browseBirths } from './browse';
+import { browseBirths, tagTypeOf } from './browse';
 
 type EdgeTopic = Exclude<SparkplugTopic, { type: 'STATE' }>;
 
@@ -314,7 +314,8 @@ export class SparkplugHostDriver implements Driver {
     const scalar = toScalar(value);
     for (const id of ids) {
       if (metric.isNull) this.sink.reading(id, null, quality, ts, serverTs);
-      else if (scalar === undefined) this.sink.reading(id, null, CONFIG_ERROR, ts, serverTs);
+      // A metric the tag cannot hold (text in a number tag, a data set): Bad config_error, never a value of the wrong kind.
+      else if (scalar === undefined || !fits(this.tagType.get(id) ?? 'float64', datatype)) this.sink.reading(id, null, CONFIG_ERROR, ts, serverTs);
       else this.sink.reading(id, scalar, qualityOfReading(this.tagType.get(id) ?? 'float64', scalar, quality), ts, serverTs);
     }
   }
@@ -374,6 +375,15 @@ function hostState(online: boolean): string {
 
 function metricValue(payload: Payload, name: string): Metric['value'] | undefined {
   return payload.metrics.find((metric) => metric.name === name)?.value;
+}
+
+/** Whether a tag of this type can hold a metric of that datatype: text for text, a switch for a bool, a number for a number. */
+function fits(type: TagDataType, datatype: DataType): boolean {
+  const held = tagTypeOf(datatype);
+  if (held === null) return false;
+  if (type === 'string' || held === 'string') return type === held;
+  if (type === 'bool' || held === 'bool') return type === held;
+  return true;
 }
 
 function hasQuality(metric: Metric): boolean {

@@ -17,6 +17,10 @@ export const sparkplugHostModule: DriverModule<SparkplugHostDeviceConfig, Metric
     return { parsed, dataType: declared ?? 'float64', writable: true };
   },
 
+  prepare(device, context) {
+    if (typeof device.password === 'object') context.secret(device.password.secret);
+  },
+
   factory(context): DriverFactory<SparkplugHostDeviceConfig> {
     return {
       create(device, tags, sink) {

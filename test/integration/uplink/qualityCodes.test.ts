@@ -30,6 +30,7 @@ describe('protocol codes and text over Sparkplug', () => {
     cleanups.push(() => server.close());
     server.holes.add(3);
     server.registers.set([0x4f4b, 0x0000], 10); // "OK"
+    server.registers.set([0x1000, 0x0000, 0x0000, 0x0001], 20); // 2^60 + 1: past what a number holds exactly
 
     const edge = new Runtime(
       parseProject(`
@@ -37,6 +38,7 @@ devices: [{ name: plc1, driver: modbus-tcp, host: 127.0.0.1, port: ${port}, poll
 tags:
   - { path: Plant/Hole, device: plc1, address: "HR:3" }
   - { path: Plant/Text, device: plc1, address: "HR:10:string:4" }
+  - { path: Plant/Huge, device: plc1, address: "HR:20:uint64" }
 uplink: { url: "${broker.url}", groupId: G1, edgeNodeId: codes, publish: ["Plant/**"] }
 `),
     );
@@ -48,6 +50,8 @@ devices: [{ name: remote, driver: sparkplug-host, url: "${broker.url}", groupId:
 tags:
   - { path: Remote/Hole, device: remote, address: codes/plc1/Plant/Hole, dataType: uint16 }
   - { path: Remote/Text, device: remote, address: codes/plc1/Plant/Text, dataType: string }
+  - { path: Remote/TextAsNumber, device: remote, address: codes/plc1/Plant/Text }
+  - { path: Remote/Huge, device: remote, address: codes/plc1/Plant/Huge, dataType: uint64 }
 `),
     );
     host.start();
@@ -66,6 +70,15 @@ tags:
     await waitFor(() => host.engine.find('Remote/Text')?.value === 'OK', 'the text metric at the host');
     expect(birth.metrics.find((m) => m.name === 'Plant/Text')!.datatype).toBe(DataType.String);
     expect(sent('Plant/Text').some((m) => m.value === 'OK')).toBe(true);
+    // A 64-bit count past 2^53 travels as an exact UInt64 (the double the engine holds), Uncertain on both sides; the
+    // edge node does not fall over publishing it.
+    await waitFor(() => host.engine.find('Remote/Huge')?.value === 2 ** 60, 'the huge count at the host');
+    expect(host.engine.find('Remote/Huge')!.quality).toMatchObject({ status: 'uncertain', reason: 'precision_lost', code: { value: 64 } });
+    expect(edge.engine.find('Plant/Huge')!.quality).toEqual({ status: 'uncertain', reason: 'precision_lost' });
+    // Text in a number tag (no dataType: float64) is a configuration error, never a string in a number.
+    await waitFor(() => host.engine.find('Remote/TextAsNumber')?.quality.reason === 'config_error', 'the mismatched tag refused');
+    expect(host.engine.find('Remote/TextAsNumber')!.value).toBeNull();
+
     // The host stamps the value with the metric's time, and keeps the payload's as the server's.
     const tag = host.engine.find('Remote/Text')!;
     expect(tag.serverTs).toBeGreaterThanOrEqual(tag.ts);

@@ -75,13 +75,6 @@ export interface DeviceReading {
   readonly problem?: string;
 }
 
-/** A value read on demand (the writer's read-back), raw; `raw` is null when the device gave none, `problem` says why. */
-export interface DeviceReading {
-  readonly raw: TagScalar | null;
-  readonly quality: Quality;
-  readonly problem?: string;
-}
-
 export interface Driver {
   readonly name: string;
   start(): void;

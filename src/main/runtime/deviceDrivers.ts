@@ -9,6 +9,7 @@ import type { EngineTag, TagEngine } from './tags/engine';
 import { qualityOf } from './tags/plausibility';
 
 const CONFIG_ERROR = qualityOf('bad', 'config_error');
+const WAITING = qualityOf('bad', 'waiting_for_initial_data');
 
 export interface DriverEventListener {
   (device: string, event: DriverEvent): void;
@@ -72,12 +73,19 @@ export class DeviceDrivers {
     if (this.running) driver.start();
   }
 
-  /** Stops a device's driver and closes what it held. */
+  /**
+   * Stops a device's driver and closes what it held. Its tags (until the
+   * device's next driver reads them, or for good when it is disabled) wait
+   * for a value: their last one is not passed off as current.
+   */
   async remove(name: string): Promise<void> {
     const driver = this.drivers.get(name);
     this.drivers.delete(name);
     this.configs.delete(name);
     if (driver) await this.set.dispose(driver);
+    const ids: number[] = [];
+    for (const tag of this.engine.live()) if (tag.def.device === name) ids.push(tag.id);
+    this.engine.setQualityOf(ids, WAITING, Date.now());
   }
 
   config(name: string): DeviceConfig | undefined {

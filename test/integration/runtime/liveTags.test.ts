@@ -213,6 +213,20 @@ tags:
     expect([count('plc'), count('plc2')]).toEqual([2, 0]);
   });
 
+  it('does not pass a disabled device’s last values off as current', async () => {
+    const { server, port } = await modbusServer();
+    server.registers[0] = 5;
+    const runtime = startRuntime(`
+devices: [{ name: plc, driver: modbus-tcp, host: 127.0.0.1, port: ${port}, pollMs: 50 }]
+tags: [{ path: Plant/A, device: plc, address: "HR:0" }]
+`, tempDir());
+    await waitFor(() => live(runtime, 'Plant/A')?.quality.status === 'good', 'the first value');
+    await runtime.applyChanges({ devices: { update: [{ name: 'plc', driver: 'modbus-tcp', host: '127.0.0.1', port, pollMs: 50, enabled: false }] } });
+    expect(live(runtime, 'Plant/A')!.quality).toEqual({ status: 'bad', reason: 'waiting_for_initial_data' });
+    expect(live(runtime, 'Plant/A')!.value).toBe(5);
+    expect(runtime.devices()[0]!.status).toBe('stopped');
+  });
+
   it('births the uplink again with the new metrics when published tags change', async () => {
     const broker = await Mosquitto.start();
     cleanups.push(() => broker.stop());
